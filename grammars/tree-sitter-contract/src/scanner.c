@@ -1,0 +1,301 @@
+/*
+ * External scanner for the contract grammar.
+ *
+ * It produces the coarse tokens that keep the tree small and the parse fast:
+ *   TEXT_RUN       a run of ordinary text inside a line, spaces included, that
+ *                  stops where another inline token (a quoted term, an inline
+ *                  definition, a cross-reference, a comment) may begin;
+ *   LINE_HEAD_RUN  the same at the start of a line, where it declines to start
+ *                  if the line may begin with a clause number, a heading or a
+ *                  list marker, so that the internal lexer can take it;
+ *   MEANS          the verb of a definition ("means", "shall mean", "指"),
+ *                  only where the parser accepts one (after a quoted term).
+ *
+ * The scanner only decides where runs stop. Whenever it declines, the internal
+ * lexer's `word` token still covers the text, so a wrong guess here costs a
+ * token, never a parse error. It keeps no state between tokens.
+ */
+#include "tree_sitter/parser.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum TokenType { TEXT_RUN, LINE_HEAD_RUN, MEANS };
+
+void *tree_sitter_contract_external_scanner_create(void) { return NULL; }
+void tree_sitter_contract_external_scanner_destroy(void *payload) { (void)payload; }
+unsigned tree_sitter_contract_external_scanner_serialize(void *payload, char *buffer) {
+  (void)payload;
+  (void)buffer;
+  return 0;
+}
+void tree_sitter_contract_external_scanner_deserialize(void *payload, const char *buffer, unsigned length) {
+  (void)payload;
+  (void)buffer;
+  (void)length;
+}
+
+/* Must match the grammar's `extras`. */
+static inline bool is_hspace(int32_t c) {
+  return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
+static inline bool is_newline(int32_t c) { return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029; }
+
+static inline bool is_cn_numeral(int32_t c) {
+  switch (c) {
+    case 0x4E00: /* 一 */ case 0x4E8C: /* 二 */ case 0x4E09: /* 三 */ case 0x56DB: /* 四 */
+    case 0x4E94: /* 五 */ case 0x516D: /* 六 */ case 0x4E03: /* 七 */ case 0x516B: /* 八 */
+    case 0x4E5D: /* 九 */ case 0x5341: /* 十 */ case 0x767E: /* 百 */ case 0x5343: /* 千 */
+    case 0x96F6: /* 零 */ case 0x3007: /* 〇 */ case 0x4E24: /* 两 */
+      return true;
+    default:
+      return false;
+  }
+}
+
+static inline bool is_digit(int32_t c) { return c >= '0' && c <= '9'; }
+static inline bool is_upper(int32_t c) { return c >= 'A' && c <= 'Z'; }
+static inline bool is_lower(int32_t c) { return c >= 'a' && c <= 'z'; }
+static inline bool is_alpha(int32_t c) { return is_upper(c) || is_lower(c); }
+
+/* The lexer plus what the look-ahead helpers have done to it. */
+typedef struct {
+  TSLexer *lexer;
+  bool moved;      /* a character was consumed since `moved` was cleared */
+  bool last_space; /* the last consumed character was horizontal space */
+} Cursor;
+
+static inline int32_t peek(Cursor *c) { return c->lexer->eof(c->lexer) ? 0 : c->lexer->lookahead; }
+static inline bool at_end(Cursor *c) { return c->lexer->eof(c->lexer) || is_newline(c->lexer->lookahead); }
+static inline void adv(Cursor *c) {
+  c->last_space = is_hspace(c->lexer->lookahead);
+  c->lexer->advance(c->lexer, false);
+  c->moved = true;
+}
+
+/*
+ * Keywords that may begin a cross-reference ("Section 12.3", "clause 5(b)").
+ * Called on the first letter of a word; consumes the word's letters. True if
+ * the word is such a keyword: the internal lexer then tries cross_reference
+ * and falls back to a word.
+ */
+static bool xref_ahead(Cursor *cur) {
+  static const char *const keywords[] = {
+      "Section", "section", "SECTION", "Clause", "clause", "CLAUSE", "Article", "article", "ARTICLE",
+      "Paragraph", "paragraph", "Schedule", "schedule", "SCHEDULE", "Annex", "ANNEX", "Exhibit",
+      "EXHIBIT", "Appendix", "APPENDIX", "Appendices", "Part", "PART", "Sub-clause", "sub-clause",
+  };
+  char buf[16];
+  unsigned len = 0;
+  while (len < 15 && (is_alpha(peek(cur)) || (peek(cur) == '-' && len > 0))) {
+    buf[len++] = (char)peek(cur);
+    adv(cur);
+  }
+  buf[len] = '\0';
+  if (len < 4 || is_alpha(peek(cur))) return false;
+  for (unsigned i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+    const char *k = keywords[i];
+    unsigned j = 0;
+    while (k[j] != '\0' && k[j] == buf[j]) j++;
+    if (k[j] != '\0') continue;
+    if (buf[j] == '\0' || ((buf[j] == 's' || buf[j] == 'S') && buf[j + 1] == '\0') ||
+        (buf[j] == 'e' && buf[j + 1] == 's' && buf[j + 2] == '\0')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/*
+ * Definition verbs ("means", "shall mean", "指", "是指"). Consumes what it
+ * looks at and marks the token end after a complete verb.
+ */
+static bool means_ahead(Cursor *cur) {
+  int32_t c = peek(cur);
+  if (c == 0x6307 /* 指 */) {
+    adv(cur);
+    cur->lexer->mark_end(cur->lexer);
+    return true;
+  }
+  if (c == 0x662F /* 是 */ || c == 0x7CFB /* 系 */ || c == 0x610F /* 意 */ || c == 0x7279 /* 特 */ ||
+      c == 0xFF1A /* ： */ || c == ':') {
+    adv(cur);
+    if (peek(cur) != 0x6307) return false;
+    adv(cur);
+    cur->lexer->mark_end(cur->lexer);
+    return true;
+  }
+  static const char *const verbs[] = {
+      "means", "mean", "shall mean", "shall have the meaning", "shall include", "has the meaning",
+      "have the meaning", "includes", "refers to",
+  };
+  char buf[32];
+  unsigned len = 0;
+  bool matched = false;
+  while (len < 31 && (is_lower(peek(cur)) || peek(cur) == ' ')) {
+    buf[len++] = (char)peek(cur);
+    buf[len] = '\0';
+    adv(cur);
+    /* If no verb matches, the run will end after the last letter seen. */
+    if (!cur->last_space) cur->lexer->mark_end(cur->lexer);
+    bool prefix = false;
+    for (unsigned i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+      const char *v = verbs[i];
+      unsigned j = 0;
+      while (j < len && v[j] == buf[j]) j++;
+      if (j < len) continue;
+      prefix = true;
+      if (v[j] == '\0' && !is_alpha(peek(cur))) {
+        cur->lexer->mark_end(cur->lexer);
+        matched = true;
+      }
+    }
+    if (!prefix) break;
+  }
+  return matched;
+}
+
+/*
+ * Whether an inline token other than text may start here. Consumes what it
+ * looks at; the caller has already marked the end of the run before it.
+ * `word_start`: the previous character was a space, or this is the run start.
+ */
+static bool special_ahead(Cursor *cur, bool word_start) {
+  int32_t c = peek(cur);
+  switch (c) {
+    case '"': case 0x201C: case 0x201D: case 0x300C: case 0x300E: case 0x2018: case 0xA7 /* § */:
+      return true;
+    case '\'':
+      return word_start;
+    case '*':
+      adv(cur);
+      return peek(cur) == '*';
+    case '_':
+      adv(cur);
+      return peek(cur) == '_';
+    case '<':
+      adv(cur);
+      if (peek(cur) != '!') return false;
+      adv(cur);
+      if (peek(cur) != '-') return false;
+      adv(cur);
+      return peek(cur) == '-';
+    case '(':
+    case 0xFF08: /* （ */
+      adv(cur);
+      c = peek(cur);
+      /* (the "X"), (hereinafter "X"), ("X"), （以下简称“X”） … */
+      return c == '"' || c == 0x201C || c == 0x300C || c == '*' || c == '_' || c == 't' || c == 'T' ||
+             c == 'h' || c == 'r' || c == 'e' || c == 'c' || c == 'a' || c == 'o' || c == 'i' ||
+             c == 0x4EE5 /* 以 */ || c == 0x4E0B /* 下 */ || c == 0x7B80 /* 简 */ || c == 0x5408 /* 合 */;
+    case 0x7B2C: /* 第 */
+      adv(cur);
+      return is_digit(peek(cur)) || is_cn_numeral(peek(cur));
+    case 0x672C: /* 本 */
+      adv(cur);
+      c = peek(cur);
+      return c == 0x5408 /* 合 */ || c == 0x534F /* 协 */ || c == 0x6761 /* 条 */ || c == 0x9644 /* 附 */ ||
+             c == 0x7AE0 /* 章 */;
+    case 0x9644: /* 附 */
+      adv(cur);
+      return peek(cur) == 0x4EF6; /* 件 */
+    default:
+      break;
+  }
+  if (word_start && (c == 'S' || c == 's' || c == 'C' || c == 'c' || c == 'A' || c == 'a' || c == 'P' ||
+                     c == 'p' || c == 'E' || c == 'e')) {
+    return xref_ahead(cur);
+  }
+  return false;
+}
+
+/* Whether a line may start with a marker that the internal lexer knows
+ * (a clause number, a heading, a list or quote marker, a quoted term). */
+static bool marker_possible(Cursor *cur) {
+  int32_t c = peek(cur);
+  if (is_digit(c) || is_upper(c) || is_cn_numeral(c)) return true;
+  if (c >= 0x2460 && c <= 0x2473) return true; /* ① … ⑳ */
+  if (c >= 0x2776 && c <= 0x277F) return true; /* ❶ … ❿ */
+  switch (c) {
+    case '(': case 0xFF08: case '#': case '-': case '*': case '+': case 0x2022: case 0xB7: case 0x25AA:
+    case 0x25CF: case '>': case '`': case '~': case '<': case 0x7B2C /* 第 */: case 0x9644 /* 附 */:
+    case 0x672C /* 本 */: case '"': case 0x201C: case 0x201D: case 0x300C: case 0x300E: case 0x2018:
+    case '\'': case 0xA7: case '_':
+      return true;
+    default:
+      break;
+  }
+  if (is_lower(c)) {
+    /* a)  ii)  iv） */
+    for (int i = 0; i < 3 && is_lower(peek(cur)); i++) adv(cur);
+    return peek(cur) == ')' || peek(cur) == 0xFF09;
+  }
+  return false;
+}
+
+/*
+ * Scans a run of text that ends before a newline or before anything
+ * `special_ahead` recognises; trailing spaces are left to `extras`.
+ * `consumed`: the run already holds characters (after a failed look-ahead).
+ */
+static bool scan_run(Cursor *cur, enum TokenType type, bool consumed) {
+  bool word_start = !consumed || cur->last_space;
+  while (!at_end(cur)) {
+    int32_t c = peek(cur);
+    if (is_hspace(c)) {
+      adv(cur);
+      word_start = true;
+      continue;
+    }
+    cur->moved = false;
+    if (special_ahead(cur, word_start)) {
+      if (!consumed) return false;
+      cur->lexer->result_symbol = type;
+      return true;
+    }
+    /* A failed look-ahead's characters are text; otherwise take one. */
+    if (!cur->moved) adv(cur);
+    consumed = true;
+    word_start = cur->last_space;
+    if (!cur->last_space) cur->lexer->mark_end(cur->lexer);
+  }
+  if (!consumed) return false;
+  cur->lexer->result_symbol = type;
+  return true;
+}
+
+bool tree_sitter_contract_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols) {
+  (void)payload;
+  /* Error recovery asks for every symbol at once: let the internal lexer work. */
+  if (valid_symbols[TEXT_RUN] && valid_symbols[LINE_HEAD_RUN] && valid_symbols[MEANS]) return false;
+
+  while (!lexer->eof(lexer) && is_hspace(lexer->lookahead)) lexer->advance(lexer, true);
+  Cursor cur = {lexer, false, false};
+  if (at_end(&cur)) return false;
+
+  if (valid_symbols[MEANS]) {
+    if (means_ahead(&cur)) {
+      lexer->result_symbol = MEANS;
+      return true;
+    }
+    if (!valid_symbols[TEXT_RUN]) return false;
+    if (!cur.moved) return scan_run(&cur, TEXT_RUN, false);
+    /* The look-ahead consumed characters, which can now only be text; it
+     * marked the end after the last of them that was not a space. */
+    if (!cur.last_space) lexer->mark_end(lexer);
+    return scan_run(&cur, TEXT_RUN, true);
+  }
+  if (valid_symbols[LINE_HEAD_RUN]) {
+    if (marker_possible(&cur)) return false;
+    if (cur.moved) {
+      /* Lower-case letters that turned out not to be a marker like "a)". */
+      lexer->mark_end(lexer);
+      return scan_run(&cur, LINE_HEAD_RUN, true);
+    }
+    return scan_run(&cur, LINE_HEAD_RUN, false);
+  }
+  if (valid_symbols[TEXT_RUN]) return scan_run(&cur, TEXT_RUN, false);
+  return false;
+}

@@ -1,0 +1,329 @@
+//! Blocks: the line-level units of a document (headings, numbered clauses,
+//! paragraphs, list items, quotes, code), read off the syntax tree.
+//!
+//! A block carries everything the rest of the model needs from its own text
+//! (its marker, its definitions, cross-references and comments, language
+//! counts), so that after an edit only the blocks of re-parsed sections are
+//! rebuilt.
+
+use serde::Serialize;
+use tree_sitter::Node;
+
+use super::lang::LangCounts;
+use crate::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    /// A part-level heading: `# Title`, `ARTICLE 5`, `第五章`, `Schedule 2`.
+    PartHeading,
+    /// A section-level heading: `## 1. Definitions`, an ALL-CAPS title line.
+    Subheading,
+    /// A top-level numbered clause that opens a section: `1.`, `Section 12.`, `第五条`, `一、`.
+    Article,
+    /// A numbered clause inside a section: `1.1`, `(a)`, `（一）`, `1、`, `①`.
+    Clause,
+    Paragraph,
+    ListItem,
+    Quote,
+    Code,
+}
+
+impl BlockKind {
+    /// Text in quotes and code is quoted material, not operative wording.
+    pub fn is_quoted_material(self) -> bool {
+        matches!(self, BlockKind::Quote | BlockKind::Code)
+    }
+}
+
+/// Which grammar token a block's marker is; [`super::numbering`] turns it into a style.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkerToken {
+    AtxH1,
+    Atx(u8),
+    PartNumber,
+    CapsLine,
+    ArticleNumber,
+    Number,
+    Bullet,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Marker {
+    pub token: MarkerToken,
+    pub span: Span,
+}
+
+/// How a defined term is introduced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DefinitionForm {
+    /// `"Sanctions" means …`, `“制裁”指……`
+    Means,
+    /// `本协议所称“关联方”……`
+    Scoped,
+    /// `(the "Supplier")`, `（以下简称“卖方”）`
+    Inline,
+}
+
+/// A place where a term is defined, as found in one block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DefinitionSite {
+    pub form: DefinitionForm,
+    /// The term itself, without quotes or emphasis.
+    pub term: Span,
+    /// The whole definition construct (quoted term and verb, or the parenthesis).
+    pub construct: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// From the first character of the block to the end of its last line,
+    /// without the line break.
+    pub span: Span,
+    pub marker: Option<Marker>,
+    /// Numbered headings (`## 1. Definitions`, `ARTICLE 5 — …`) carry a number after the marker.
+    pub number: Option<Span>,
+    /// The text after the marker and number (the title of a heading).
+    pub body: Option<Span>,
+    pub definitions: Vec<DefinitionSite>,
+    pub cross_references: Vec<Span>,
+    pub comments: Vec<Span>,
+    pub lang: LangCounts,
+}
+
+impl Block {
+    /// The number of the clause this block opens, if any: `1.1`, `(a)`, `第五条`,
+    /// `ARTICLE 5`, or the number in `## 1. Definitions`.
+    pub fn number_span(&self) -> Option<Span> {
+        if let Some(n) = self.number {
+            return Some(n);
+        }
+        match self.marker.as_ref()?.token {
+            MarkerToken::ArticleNumber | MarkerToken::Number | MarkerToken::PartNumber => {
+                Some(self.marker.as_ref()?.span)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn is_heading(&self) -> bool {
+        matches!(self.kind, BlockKind::PartHeading | BlockKind::Subheading)
+    }
+
+    pub fn shift(&mut self, delta: isize) {
+        self.span = self.span.shifted(delta);
+        if let Some(m) = &mut self.marker {
+            m.span = m.span.shifted(delta);
+        }
+        for s in self.number.iter_mut().chain(self.body.iter_mut()) {
+            *s = s.shifted(delta);
+        }
+        for d in &mut self.definitions {
+            d.term = d.term.shifted(delta);
+            d.construct = d.construct.shifted(delta);
+        }
+        for s in self.cross_references.iter_mut().chain(self.comments.iter_mut()) {
+            *s = s.shifted(delta);
+        }
+    }
+}
+
+/// The nodes whose blocks are rebuilt together: sections, and blocks that
+/// sit directly in the document or in a part (including a part's heading).
+pub(crate) fn is_unit_container(kind: &str) -> bool {
+    matches!(kind, "document" | "part")
+}
+
+/// Appends the blocks inside `node` (a unit or a container) to `out`, in order.
+pub(crate) fn collect(node: Node, text: &str, out: &mut Vec<Block>) {
+    let kind = node.kind();
+    match kind {
+        "document" | "part" | "section" => {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                collect(child, text, out);
+            }
+        }
+        "heading" | "subheading" | "article" | "clause" | "paragraph" | "list_item" | "block_quote"
+        | "code_block" => {
+            if let Some(block) = read_block(node, text) {
+                out.push(block);
+            }
+        }
+        // ERROR nodes and anything unexpected: keep their text as a paragraph
+        // so that nothing the user wrote becomes invisible to the linter.
+        _ => {
+            if node.is_error() || node.is_missing() {
+                if node.child_count() > 0 && !node.is_missing() {
+                    let before = out.len();
+                    let mut cursor = node.walk();
+                    for child in node.named_children(&mut cursor) {
+                        collect(child, text, out);
+                    }
+                    if out.len() == before {
+                        if let Some(block) = read_block(node, text) {
+                            out.push(block);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn clamp(span: Span, text: &str) -> Span {
+    let len = text.len();
+    Span::new(span.start.min(len), span.end.min(len))
+}
+
+fn node_span(node: Node, text: &str) -> Span {
+    clamp(Span::new(node.start_byte(), node.end_byte()), text)
+}
+
+/// Trims trailing line breaks and horizontal space.
+fn trim_end(span: Span, text: &str) -> Span {
+    let s = &text[span.start..span.end];
+    let trimmed = s.trim_end_matches(|c: char| c.is_whitespace());
+    Span::new(span.start, span.start + trimmed.len())
+}
+
+fn read_block(node: Node, text: &str) -> Option<Block> {
+    let kind = match node.kind() {
+        "heading" => BlockKind::PartHeading,
+        "subheading" => BlockKind::Subheading,
+        "article" => BlockKind::Article,
+        "clause" => BlockKind::Clause,
+        "list_item" => BlockKind::ListItem,
+        "block_quote" => BlockKind::Quote,
+        "code_block" => BlockKind::Code,
+        _ => BlockKind::Paragraph,
+    };
+    let span = trim_end(node_span(node, text), text);
+    if span.is_empty() {
+        return None;
+    }
+    let mut block = Block {
+        kind,
+        span,
+        marker: None,
+        number: None,
+        body: None,
+        definitions: Vec::new(),
+        cross_references: Vec::new(),
+        comments: Vec::new(),
+        lang: LangCounts::of(span.text(text)),
+    };
+    let mut body_start: Option<usize> = None;
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        let cspan = node_span(child, text);
+        match child.kind() {
+            "atx_h1" => block.marker = Some(Marker { token: MarkerToken::AtxH1, span: trim_end(cspan, text) }),
+            "atx_marker" => {
+                let hashes = cspan.text(text).bytes().take_while(|b| *b == b'#').count();
+                block.marker = Some(Marker {
+                    token: MarkerToken::Atx(hashes as u8),
+                    span: trim_end(cspan, text),
+                })
+            }
+            "part_number" => block.marker = Some(Marker { token: MarkerToken::PartNumber, span: cspan }),
+            "article_number" => block.marker = Some(Marker { token: MarkerToken::ArticleNumber, span: cspan }),
+            "bullet" => block.marker = Some(Marker { token: MarkerToken::Bullet, span: trim_end(cspan, text) }),
+            "number" => {
+                if block.marker.is_some() {
+                    block.number = Some(cspan);
+                } else {
+                    block.marker = Some(Marker { token: MarkerToken::Number, span: cspan });
+                }
+            }
+            "caps_line" => {
+                let title = trim_end(cspan, text);
+                block.marker = Some(Marker { token: MarkerToken::CapsLine, span: Span::new(title.start, title.start) });
+                body_start.get_or_insert(title.start);
+            }
+            "quote_marker" | "fence" | "code_line" => {}
+            "line_text" | "continuation" => {
+                body_start.get_or_insert(cspan.start);
+                read_inline(child, text, &mut block);
+            }
+            _ => {
+                body_start.get_or_insert(cspan.start);
+                read_inline_node(child, text, &mut block);
+            }
+        }
+    }
+    if let Some(start) = body_start {
+        let body = trim_end(Span::new(start, span.end), text);
+        if !body.is_empty() {
+            block.body = Some(body);
+        }
+    }
+    Some(block)
+}
+
+fn read_inline(node: Node, text: &str, block: &mut Block) {
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        read_inline_node(child, text, block);
+    }
+}
+
+fn read_inline_node(node: Node, text: &str, block: &mut Block) {
+    let span = node_span(node, text);
+    match node.kind() {
+        "definition" => {
+            let term = node.child_by_field_name("term").map(|t| node_span(t, text));
+            let form = if node.child_by_field_name("scope").is_some() {
+                DefinitionForm::Scoped
+            } else {
+                DefinitionForm::Means
+            };
+            if let Some(term) = term.and_then(|t| strip_quotes(t, text)) {
+                block.definitions.push(DefinitionSite { form, term, construct: span });
+            }
+        }
+        "inline_definition" => {
+            if let Some(term) = inner_quoted(span, text) {
+                block.definitions.push(DefinitionSite { form: DefinitionForm::Inline, term, construct: span });
+            }
+        }
+        "cross_reference" => block.cross_references.push(span),
+        "html_comment" => block.comments.push(span),
+        "line_text" | "continuation" => read_inline(node, text, block),
+        _ => {}
+    }
+}
+
+const QUOTES: &[char] = &['"', '\u{201C}', '\u{201D}', '\u{300C}', '\u{300D}', '\u{300E}', '\u{300F}', '\u{2018}', '\u{2019}', '\''];
+
+/// The term inside `"**X**"`, `**"X"**`, `**X**`, `“X”`, `「X」`.
+fn strip_quotes(span: Span, text: &str) -> Option<Span> {
+    let s = span.text(text);
+    let lead = s.len() - s.trim_start_matches(|c: char| QUOTES.contains(&c) || c == '*' || c == '_').len();
+    let trail = s.len() - s.trim_end_matches(|c: char| QUOTES.contains(&c) || c == '*' || c == '_').len();
+    if lead + trail >= s.len() {
+        return None;
+    }
+    let inner = Span::new(span.start + lead, span.end - trail);
+    let t = inner.text(text);
+    let trimmed_start = t.len() - t.trim_start().len();
+    let trimmed = Span::new(inner.start + trimmed_start, inner.start + t.trim_end().len());
+    (!trimmed.is_empty()).then_some(trimmed)
+}
+
+/// The quoted term inside an inline definition `(the "Supplier")`.
+fn inner_quoted(span: Span, text: &str) -> Option<Span> {
+    let s = span.text(text);
+    let open = s.find(|c: char| matches!(c, '"' | '\u{201C}' | '\u{300C}'))?;
+    let after = &s[open..];
+    let first_len = after.chars().next()?.len_utf8();
+    let close_rel = after[first_len..].find(|c: char| matches!(c, '"' | '\u{201D}' | '\u{300D}'))?;
+    let quoted = Span::new(span.start + open, span.start + open + first_len + close_rel + 1);
+    // include the closing quote's full width
+    let close_char = after[first_len + close_rel..].chars().next()?;
+    let quoted = Span::new(quoted.start, quoted.end - 1 + close_char.len_utf8());
+    strip_quotes(quoted, text)
+}

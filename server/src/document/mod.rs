@@ -1,0 +1,428 @@
+//! The document model: a contract draft parsed with the tree-sitter grammar
+//! into blocks, a clause hierarchy, defined terms, parties, governing law and
+//! languages, kept up to date under incremental edits.
+
+mod blocks;
+mod clauses;
+mod lang;
+mod numbering;
+mod parties;
+pub mod sentences;
+mod terms;
+
+use std::fmt;
+
+use serde::Serialize;
+use tree_sitter::{InputEdit, Parser, Point, Tree};
+
+pub use blocks::{Block, BlockKind, DefinitionForm, DefinitionSite, Marker, MarkerToken};
+pub use clauses::{Clause, ClauseId, ClauseKind};
+pub use lang::{Lang, LangCounts, is_cjk, lang_of};
+pub use numbering::NumberStyle;
+pub use parties::{GoverningLaw, HintKind, Jurisdiction, JurisdictionHint, Party};
+pub use terms::{DefinedTerm, TermId, TermMatcher};
+
+use crate::Span;
+
+/// A parsed contract draft.
+///
+/// The text is parsed followed by one virtual newline, so that the last line
+/// ends like every other; no span ever reaches past the text.
+pub struct Document {
+    text: String,
+    parser: Parser,
+    tree: Tree,
+    blocks: Vec<Block>,
+    /// For each block, the innermost clause it belongs to.
+    block_clause: Vec<Option<ClauseId>>,
+    clauses: Vec<Clause>,
+    terms: Vec<DefinedTerm>,
+    parties: Vec<Party>,
+    governing_law: Option<GoverningLaw>,
+    languages: Vec<Lang>,
+    primary_lang: Lang,
+}
+
+/// An edit that cannot be applied to the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditError {
+    /// The range reaches past the end of the text.
+    OutOfRange { span: Span, len: usize },
+    /// An end of the range falls inside a multi-byte character.
+    NotCharBoundary { offset: usize },
+    /// The start of the range is after its end.
+    Reversed { span: Span },
+}
+
+impl fmt::Display for EditError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EditError::OutOfRange { span, len } => {
+                write!(f, "edit range {}..{} reaches past the end of the text ({len} bytes)", span.start, span.end)
+            }
+            EditError::NotCharBoundary { offset } => write!(f, "edit offset {offset} is inside a character"),
+            EditError::Reversed { span } => write!(f, "edit range {}..{} starts after it ends", span.start, span.end),
+        }
+    }
+}
+
+impl std::error::Error for EditError {}
+
+/// What an edit changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EditSummary {
+    /// Indices (in the edited document) of the blocks that were rebuilt.
+    pub blocks: std::ops::Range<usize>,
+    /// The clauses that contain a rebuilt block, innermost first per block.
+    pub clauses: Vec<ClauseId>,
+    /// The region of the new text whose blocks were rebuilt.
+    pub span: Span,
+    /// Whether the set of defined terms or any definition's text changed.
+    pub definitions_changed: bool,
+    /// Whether the parties, governing law or languages changed.
+    pub facts_changed: bool,
+}
+
+fn new_parser() -> Parser {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_contract::LANGUAGE.into())
+        .expect("the contract grammar's ABI matches the tree-sitter runtime");
+    parser
+}
+
+fn parse_text(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Tree {
+    let bytes = text.as_bytes();
+    let mut input = |offset: usize, _: Point| -> &[u8] {
+        if offset < bytes.len() {
+            &bytes[offset..]
+        } else if offset == bytes.len() {
+            b"\n"
+        } else {
+            b""
+        }
+    };
+    parser
+        .parse_with_options(&mut input, old, None)
+        .expect("parsing without a timeout or cancellation always yields a tree")
+}
+
+/// The row and byte column of `offset`, as tree-sitter counts them (rows end at `\n`).
+fn point_at(text: &str, offset: usize) -> Point {
+    let before = &text.as_bytes()[..offset];
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let col = offset - memchr::memrchr(b'\n', before).map(|i| i + 1).unwrap_or(0);
+    Point { row, column: col }
+}
+
+fn advance_point(start: Point, inserted: &str) -> Point {
+    let rows = memchr::memchr_iter(b'\n', inserted.as_bytes()).count();
+    if rows == 0 {
+        Point { row: start.row, column: start.column + inserted.len() }
+    } else {
+        let col = inserted.len() - memchr::memrchr(b'\n', inserted.as_bytes()).unwrap() - 1;
+        Point { row: start.row + rows, column: col }
+    }
+}
+
+impl Document {
+    /// Parses a draft. Any text parses; malformed structure becomes paragraphs.
+    pub fn parse(text: impl Into<String>) -> Document {
+        let text = text.into();
+        let mut parser = new_parser();
+        let tree = parse_text(&mut parser, &text, None);
+        let mut blocks = Vec::new();
+        blocks::collect(tree.root_node(), &text, &mut blocks);
+        let mut doc = Document {
+            text,
+            parser,
+            tree,
+            blocks,
+            block_clause: Vec::new(),
+            clauses: Vec::new(),
+            terms: Vec::new(),
+            parties: Vec::new(),
+            governing_law: None,
+            languages: Vec::new(),
+            primary_lang: Lang::En,
+        };
+        doc.rebuild_model();
+        doc
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The syntax tree. It covers the text plus one virtual newline at the end.
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    pub fn blocks(&self) -> &[Block] {
+        &self.blocks
+    }
+
+    pub fn clauses(&self) -> &[Clause] {
+        &self.clauses
+    }
+
+    pub fn terms(&self) -> &[DefinedTerm] {
+        &self.terms
+    }
+
+    pub fn parties(&self) -> &[Party] {
+        &self.parties
+    }
+
+    pub fn governing_law(&self) -> Option<&GoverningLaw> {
+        self.governing_law.as_ref()
+    }
+
+    /// The languages with a meaningful share of the text.
+    pub fn languages(&self) -> &[Lang] {
+        &self.languages
+    }
+
+    /// The language most of the text is written in.
+    pub fn primary_language(&self) -> Lang {
+        self.primary_lang
+    }
+
+    /// The innermost clause that block `b` belongs to.
+    pub fn clause_of_block(&self, b: usize) -> Option<ClauseId> {
+        self.block_clause.get(b).copied().flatten()
+    }
+
+    /// The index of the block containing `offset`, if any.
+    pub fn block_at(&self, offset: usize) -> Option<usize> {
+        let i = self.blocks.partition_point(|b| b.span.end < offset);
+        (i < self.blocks.len() && self.blocks[i].span.start <= offset).then_some(i)
+    }
+
+    /// The innermost clause containing `offset`.
+    pub fn clause_at(&self, offset: usize) -> Option<ClauseId> {
+        if let Some(b) = self.block_at(offset) {
+            return self.clause_of_block(b);
+        }
+        // Between blocks: the clause whose span covers the offset.
+        self.clauses.iter().enumerate().rev().find(|(_, c)| c.span.contains(offset)).map(|(i, _)| i)
+    }
+
+    /// The ancestors of a clause, innermost first, the clause itself included.
+    pub fn clause_path(&self, id: ClauseId) -> Vec<ClauseId> {
+        let mut path = vec![id];
+        let mut cur = self.clauses[id].parent;
+        while let Some(p) = cur {
+            path.push(p);
+            cur = self.clauses[p].parent;
+        }
+        path
+    }
+
+    /// The label of the clause containing `offset` (`5.1(a)`, `第五条`), or
+    /// its heading when it has no number.
+    pub fn clause_label_at(&self, offset: usize) -> Option<String> {
+        let id = self.clause_at(offset)?;
+        for c in self.clause_path(id) {
+            let clause = &self.clauses[c];
+            if let Some(l) = &clause.label {
+                return Some(l.clone());
+            }
+            if let Some(h) = &clause.heading {
+                return Some(h.clone());
+            }
+        }
+        None
+    }
+
+    /// Sentences of a span of the text.
+    pub fn sentences(&self, span: Span) -> Vec<Span> {
+        sentences::split(&self.text, span)
+    }
+
+    /// Replaces `span` (byte offsets into the current text) with `new_text`,
+    /// re-parses incrementally and rebuilds the blocks of the sections the
+    /// edit touched.
+    pub fn edit(&mut self, span: Span, new_text: &str) -> Result<EditSummary, EditError> {
+        let len = self.text.len();
+        if span.start > span.end {
+            return Err(EditError::Reversed { span });
+        }
+        if span.end > len {
+            return Err(EditError::OutOfRange { span, len });
+        }
+        for offset in [span.start, span.end] {
+            if !self.text.is_char_boundary(offset) {
+                return Err(EditError::NotCharBoundary { offset });
+            }
+        }
+        let start_position = point_at(&self.text, span.start);
+        let old_end_position = point_at(&self.text, span.end);
+        let new_end_position = advance_point(start_position, new_text);
+        let new_end = span.start + new_text.len();
+        self.text.replace_range(span.start..span.end, new_text);
+        let input_edit = InputEdit {
+            start_byte: span.start,
+            old_end_byte: span.end,
+            new_end_byte: new_end,
+            start_position,
+            old_end_position,
+            new_end_position,
+        };
+        let mut old_tree = self.tree.clone();
+        old_tree.edit(&input_edit);
+        let new_tree = parse_text(&mut self.parser, &self.text, Some(&old_tree));
+        let mut dirty = Span::new(span.start, new_end);
+        for r in old_tree.changed_ranges(&new_tree) {
+            dirty = dirty.union(&Span::new(r.start_byte, r.end_byte));
+        }
+        self.tree = new_tree;
+
+        let delta = new_end as isize - span.end as isize;
+        let (rebuilt, region) = self.rebuild_blocks(span, delta, dirty);
+        let old_facts = (self.parties.clone(), self.governing_law.clone(), self.languages.clone());
+        let old_term_texts = std::mem::take(&mut self.terms);
+        self.rebuild_model();
+        let definitions_changed = old_term_texts.len() != self.terms.len()
+            || old_term_texts.iter().zip(&self.terms).any(|(a, b)| {
+                a.term != b.term || a.form != b.form || a.definition_span.len() != b.definition_span.len()
+            })
+            || self.terms.iter().any(|t| t.definition_span.overlaps(&region));
+        let facts_changed = old_facts != (self.parties.clone(), self.governing_law.clone(), self.languages.clone());
+        let mut clauses = Vec::new();
+        for b in rebuilt.clone() {
+            if let Some(c) = self.block_clause[b] {
+                if !clauses.contains(&c) {
+                    clauses.push(c);
+                }
+            }
+        }
+        Ok(EditSummary { blocks: rebuilt, clauses, span: region, definitions_changed, facts_changed })
+    }
+
+    /// Replaces the blocks around an edit with those of the re-parsed units.
+    /// Returns the range of new block indices and the text region they cover.
+    fn rebuild_blocks(&mut self, edit: Span, delta: isize, dirty: Span) -> (std::ops::Range<usize>, Span) {
+        // The units of the new tree that overlap the dirty region.
+        let root = self.tree.root_node();
+        let mut units = Vec::new();
+        collect_units(root, dirty, &mut units);
+        let region = match (units.first(), units.last()) {
+            (Some(first), Some(last)) => Span::new(first.start_byte(), last.end_byte().min(self.text.len())),
+            _ => Span::new(dirty.start.min(self.text.len()), dirty.end.min(self.text.len())),
+        };
+        let region = region.union(&Span::new(dirty.start.min(self.text.len()), dirty.end.min(self.text.len())));
+        let mut fresh = Vec::new();
+        for u in &units {
+            blocks::collect(*u, &self.text, &mut fresh);
+        }
+        // Old blocks: shift those after the edit, then drop any that meet the region.
+        let old = std::mem::take(&mut self.blocks);
+        let mut before = Vec::with_capacity(old.len());
+        let mut after = Vec::new();
+        for mut b in old {
+            if b.span.end <= edit.start && b.span.end < region.start {
+                before.push(b);
+                continue;
+            }
+            if b.span.start >= edit.end {
+                b.shift(delta);
+                if b.span.start > region.end || (b.span.start >= region.end && !region.is_empty()) {
+                    after.push(b);
+                }
+            }
+        }
+        // Blocks of units that lie outside the region but were dropped above
+        // (the region is a union of whole units, so nothing else is lost).
+        before.retain(|b| b.span.end < region.start || b.span.end <= region.start && b.span.start < region.start);
+        let start = before.len();
+        let end = start + fresh.len();
+        before.extend(fresh);
+        before.extend(after);
+        self.blocks = before;
+        (start..end, region)
+    }
+
+    fn rebuild_model(&mut self) {
+        self.clauses = clauses::build(&self.blocks, &self.text);
+        self.block_clause = vec![None; self.blocks.len()];
+        // Innermost clause per block: later (deeper or later) clauses overwrite.
+        for (id, c) in self.clauses.iter().enumerate() {
+            let own_end = (c.blocks.start + 1..c.blocks.end)
+                .take_while(|&b| !numbering::opens_clause(&self.blocks[b]))
+                .last()
+                .unwrap_or(c.blocks.start);
+            for b in c.blocks.start..=own_end {
+                self.block_clause[b] = Some(id);
+            }
+        }
+        // Blocks after a clause's own blocks but inside its subtree keep the
+        // deeper clause set above; fill any gap with the enclosing clause.
+        for (id, c) in self.clauses.iter().enumerate() {
+            for b in c.blocks.clone() {
+                if self.block_clause[b].is_none() {
+                    self.block_clause[b] = Some(id);
+                }
+            }
+        }
+        self.terms = terms::build(&self.blocks, &self.clauses, &self.block_clause, &self.text);
+        self.parties = parties::find_parties(&self.blocks, &self.terms, &self.text);
+        self.governing_law = self.find_governing_law();
+        let mut counts = LangCounts::default();
+        for b in &self.blocks {
+            counts.add(b.lang);
+        }
+        self.languages = counts.present();
+        self.primary_lang = counts.primary().unwrap_or(Lang::En);
+    }
+}
+
+impl Document {
+    /// The governing-law statement: the one in a clause headed "Governing Law"
+    /// (or 适用法律, 争议解决 …) if there is one, else the last one found.
+    fn find_governing_law(&self) -> Option<GoverningLaw> {
+        let mut best: Option<(bool, GoverningLaw)> = None;
+        for (b, block) in self.blocks.iter().enumerate() {
+            let Some(law) = parties::governing_law_in(block, &self.text) else { continue };
+            let headed = self.block_clause[b].is_some_and(|c| {
+                self.clause_path(c)
+                    .iter()
+                    .any(|&id| self.clauses[id].heading.as_deref().is_some_and(parties::is_governing_law_heading))
+            });
+            if best.as_ref().is_none_or(|(h, _)| headed || !*h) {
+                best = Some((headed, law));
+            }
+        }
+        best.map(|(_, law)| law)
+    }
+}
+
+/// Collects the units (sections, and blocks directly in the document or a
+/// part) that overlap `span`, in order.
+fn collect_units<'t>(node: tree_sitter::Node<'t>, span: Span, out: &mut Vec<tree_sitter::Node<'t>>) {
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        let cs = Span::new(child.start_byte(), child.end_byte());
+        let touches = cs.start <= span.end && span.start <= cs.end;
+        if !touches {
+            continue;
+        }
+        if blocks::is_unit_container(child.kind()) {
+            collect_units(child, span, out);
+        } else if child.is_named() || child.is_error() {
+            out.push(child);
+        }
+    }
+}
+
+impl fmt::Debug for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Document")
+            .field("len", &self.text.len())
+            .field("blocks", &self.blocks.len())
+            .field("clauses", &self.clauses.len())
+            .field("terms", &self.terms.len())
+            .finish()
+    }
+}

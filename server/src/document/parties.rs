@@ -1,0 +1,405 @@
+//! Parties, the jurisdictions they are tied to, and the governing law: the
+//! document facts that grade how exposed a clause is under PRC law.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::blocks::{Block, DefinitionForm};
+use super::terms::DefinedTerm;
+use crate::Span;
+
+/// A legal system a party or a contract is tied to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Jurisdiction {
+    /// Mainland China.
+    Prc,
+    HongKong,
+    Macau,
+    Taiwan,
+    Us,
+    Uk,
+    Eu,
+    Singapore,
+    Switzerland,
+    Japan,
+    Other(String),
+}
+
+impl Jurisdiction {
+    /// Reads a place name as written in a contract ("the People's Republic of
+    /// China", "England and Wales", "State of New York", "中华人民共和国").
+    pub fn from_name(name: &str) -> Option<Jurisdiction> {
+        let n = name.trim().trim_start_matches("the ").trim_start_matches("The ").to_lowercase();
+        let n = n.trim_end_matches(|c: char| !c.is_alphanumeric() && !super::lang::is_cjk(c));
+        if n.is_empty() {
+            return None;
+        }
+        let has = |keys: &[&str]| keys.iter().any(|k| n.contains(k));
+        Some(if has(&["hong kong", "香港"]) {
+            Jurisdiction::HongKong
+        } else if has(&["macau", "macao", "澳门"]) {
+            Jurisdiction::Macau
+        } else if has(&["taiwan", "台湾"]) {
+            Jurisdiction::Taiwan
+        } else if has(&["people's republic of china", "people’s republic of china", "prc", "p.r.c", "p. r. china", "p.r. china", "中华人民共和国", "中国", "mainland china"])
+            || n == "china"
+        {
+            Jurisdiction::Prc
+        } else if has(&[
+            "united states", "u.s.", "usa", "new york", "delaware", "california", "texas", "washington", "illinois",
+            "massachusetts", "nevada", "美国", "纽约", "特拉华", "加利福尼亚", "加州",
+        ]) {
+            Jurisdiction::Us
+        } else if has(&["england", "wales", "united kingdom", "scotland", "english", "英国", "英格兰"]) {
+            Jurisdiction::Uk
+        } else if has(&["singapore", "新加坡"]) {
+            Jurisdiction::Singapore
+        } else if has(&["switzerland", "swiss", "瑞士"]) {
+            Jurisdiction::Switzerland
+        } else if has(&["japan", "日本"]) {
+            Jurisdiction::Japan
+        } else if has(&[
+            "germany", "france", "netherlands", "ireland", "luxembourg", "belgium", "italy", "spain", "sweden",
+            "european union", "finland", "denmark", "austria", "德国", "法国", "荷兰", "欧盟",
+        ]) {
+            Jurisdiction::Eu
+        } else {
+            Jurisdiction::Other(name.trim().to_string())
+        })
+    }
+
+    pub fn is_prc(&self) -> bool {
+        matches!(self, Jurisdiction::Prc)
+    }
+}
+
+/// Why Comity ties a party to a jurisdiction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HintKind {
+    /// "incorporated under the laws of …", "a Delaware corporation"
+    Incorporation,
+    /// A registered address or domicile.
+    Address,
+    /// The form of the name: `有限公司`, `Co., Ltd.` with a PRC city.
+    NameForm,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct JurisdictionHint {
+    pub kind: HintKind,
+    pub jurisdiction: Jurisdiction,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Party {
+    pub name: String,
+    pub name_span: Span,
+    /// The defined short name: `Supplier`, `买方`.
+    pub short_name: Option<String>,
+    pub role_span: Option<Span>,
+    pub hints: Vec<JurisdictionHint>,
+    /// The jurisdiction of the strongest hint.
+    pub jurisdiction: Option<Jurisdiction>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GoverningLaw {
+    pub jurisdiction: Jurisdiction,
+    /// The place as written: "England and Wales", "中华人民共和国".
+    pub name: String,
+    pub span: Span,
+}
+
+static ORG_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\b(?:Co\.,?\s*Ltd\.?|Company\s+Limited|Limited|Ltd\.?|Inc\.?|Incorporated|Corporation|Corp\.?|LLC|L\.L\.C\.|LLP|GmbH|AG|S\.A\.|S\.A\.S\.|B\.V\.|N\.V\.|Pte\.?\s*Ltd\.?|PLC|plc|S\.p\.A\.|K\.K\.|SE|Bank|N\.A\.)(?:\W|$)|(?:有限公司|有限责任公司|股份有限公司|集团|合伙企业|银行|研究院|事务所|公司))").unwrap()
+});
+
+static ROLE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\*\*)?(甲方|乙方|丙方|丁方|买方|卖方|供方|需方|供应方|采购方|许可方|被许可方|出卖人|买受人|借款人|贷款人|出租方|承租方|委托方|受托方|Party\s+[A-D]|Buyer|Seller|Supplier|Customer|Licensor|Licensee|Borrower|Lender|Distributor|Purchaser|Vendor)(?:\*\*)?\s*(?:[（(][^）)]{1,12}[）)])?\s*(?:\*\*)?[:：]\s*(?:\*\*)?\s*(?P<name>[^\n\r]{2,120})").unwrap()
+});
+
+static INCORPORATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:incorporated|organi[sz]ed|established|registered|formed|existing)(?:\s+and\s+(?:validly\s+)?existing)?\s+(?:in|under\s+the\s+laws\s+of|pursuant\s+to\s+the\s+laws\s+of)\s+(?P<place>(?:the\s+)?[A-Z][\w'’.]*(?:[ \t]+(?:of|and|the|[A-Z][\w'’.]*))*)|\ban?\s+(?P<adj>Delaware|New\s+York|California|Nevada|Texas|Hong\s+Kong|Singapore|English|Swiss|German|Japanese|Dutch|Irish|Chinese|PRC)\s+(?:corporation|company|limited\s+liability\s+company|limited\s+partnership|entity|bank)|依据?(?P<zhplace>中华人民共和国|中国|香港特别行政区|香港|新加坡|美国[^\s，。]{0,6}|英国|德国|日本)(?:法律)?(?:注册成立|设立|成立|依法设立)").unwrap()
+});
+
+static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:住所|地址|注册地址|注册地|通讯地址|registered\s+(?:office|address)|principal\s+(?:place\s+of\s+business|office)|address)\s*(?:at|is|[:：])?\s*(?P<addr>[^\n\r;；]{4,160})").unwrap()
+});
+
+static PRC_PLACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:People'?s\s+Republic\s+of\s+China|People’s\s+Republic\s+of\s+China|\bP\.?\s?R\.?\s?C\.?\b|\bP\.R\.\s*China\b|\bChina\b|中华人民共和国|中国|(?:北京|上海|天津|重庆)市|[\p{Han}]{2,4}省|[\p{Han}]{2,6}自治区|\b(?:Beijing|Shanghai|Shenzhen|Guangzhou|Hangzhou|Suzhou|Nanjing|Wuhan|Chengdu|Tianjin|Chongqing|Xiamen|Dalian|Qingdao|Ningbo|Dongguan|Hefei|Xi'?an|Changsha|Zhengzhou|Jinan|Shenyang|Fuzhou|Kunming|Harbin|Wuxi|Foshan|Zhuhai)\b)").unwrap()
+});
+
+static NON_PRC_CHINESE_PLACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)Hong\s*Kong|香港|Macau|Macao|澳门|Taiwan|台湾|Taipei|台北").unwrap()
+});
+
+static FOREIGN_PLACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:Singapore|United\s+States|U\.S\.A\.?|USA|Germany|Japan|United\s+Kingdom|England|Switzerland|France|Netherlands|Ireland|Delaware|California|New\s+York|Texas|Korea)\b|新加坡|美国|德国|日本|英国|瑞士|法国|荷兰|韩国").unwrap()
+});
+
+static GOVERNING_LAW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:governed\s+by|construed\s+(?:and\s+enforced\s+)?in\s+accordance\s+with|governed\s+by\s+and\s+construed\s+in\s+accordance\s+with|subject\s+to)\s*(?:,\s*and\s+construed\s+in\s+accordance\s+with,?\s*)?(?:the\s+)?(?:substantive\s+|internal\s+)?laws?\s+of\s+(?P<place>(?:the\s+)?[A-Z][\w'’.]*(?:[ \t]+(?:of|and|the|[A-Z][\w'’.]*))*)|(?P<adj>English|PRC|Chinese|Singapore|New\s+York|Hong\s+Kong|Swiss)\s+law\s+(?:shall\s+)?govern|governed\s+by\s+(?P<adj2>English|PRC|Chinese|Singapore|New\s+York|Hong\s+Kong|Swiss|German)\s+law|(?:适用|受|遵照|按照)(?P<zhplace>中华人民共和国(?:（[^）]{0,20}）)?|中国(?:大陆)?|香港特别行政区|香港|新加坡|英格兰(?:和威尔士)?|英国|美国纽约州|纽约州|美国[^\s，。的]{0,6}|瑞士|德国|日本)(?:的)?(?:现行)?法律").unwrap()
+});
+
+/// Whether a heading names the governing-law clause.
+pub fn is_governing_law_heading(heading: &str) -> bool {
+    let h = heading.to_lowercase();
+    ["governing law", "applicable law", "choice of law", "law and jurisdiction", "law and dispute", "适用法律", "法律适用", "管辖法律", "争议解决", "准据法"]
+        .iter()
+        .any(|k| h.contains(k))
+}
+
+/// Finds the governing-law statement in a block, if it has one.
+pub fn governing_law_in(block: &Block, text: &str) -> Option<GoverningLaw> {
+    if block.kind.is_quoted_material() {
+        return None;
+    }
+    let s = block.span.text(text);
+    for caps in GOVERNING_LAW.captures_iter(s) {
+        let Some(m) = caps.name("place").or_else(|| caps.name("adj")).or_else(|| caps.name("adj2")).or_else(|| caps.name("zhplace")) else {
+            continue;
+        };
+        // "依据美国特拉华州法律设立" describes incorporation, not the governing law.
+        let after = &s[caps.get(0).unwrap().end()..];
+        if after.starts_with(['设', '注', '成']) || after.starts_with("依法") {
+            continue;
+        }
+        let name = trim_place(m.as_str());
+        // "subject to the laws of …" is only a governing-law statement when the
+        // sentence is about the agreement as a whole.
+        let whole = caps.get(0).unwrap().as_str().to_lowercase();
+        if whole.starts_with("subject to") {
+            let before = &s[..caps.get(0).unwrap().start()].to_lowercase();
+            if !(before.contains("agreement") || before.contains("contract")) {
+                continue;
+            }
+        }
+        if let Some(j) = Jurisdiction::from_name(name) {
+            let start = block.span.start + m.start();
+            return Some(GoverningLaw { jurisdiction: j, name: name.to_string(), span: Span::new(start, start + name.len()) });
+        }
+    }
+    None
+}
+
+fn trim_place(p: &str) -> &str {
+    let p = p.trim();
+    // "the State of New York, without regard to …" → "the State of New York"
+    let cut = p.find([',', ';', '(', '，', '。']).unwrap_or(p.len());
+    let p = p[..cut].trim();
+    let p = p.strip_suffix(" and").unwrap_or(p);
+    p.trim_end_matches(['.', ' '])
+}
+
+/// Reads the parties from the document's definitions and its opening blocks.
+pub fn find_parties(blocks: &[Block], terms: &[DefinedTerm], text: &str) -> Vec<Party> {
+    let mut parties: Vec<Party> = Vec::new();
+    // Inline definitions whose defining words name an organisation:
+    // `Acme Corp., a Delaware corporation (the "Supplier")`.
+    for t in terms.iter().filter(|t| t.form == DefinitionForm::Inline) {
+        let def = t.definition_span.text(text);
+        let name_part = &def[..def.rfind(['(', '（']).unwrap_or(def.len())];
+        if !ORG_SUFFIX.is_match(name_part) {
+            continue;
+        }
+        let (name, name_span) = party_name(name_part, t.definition_span.start);
+        if name.is_empty() {
+            continue;
+        }
+        let context_end = blocks[t.block].span.end.min(t.definition_span.end + 400);
+        let context = Span::new(t.definition_span.start, context_end.max(t.definition_span.end));
+        let mut party = Party {
+            name,
+            name_span,
+            short_name: Some(t.term.clone()),
+            role_span: Some(t.term_span),
+            hints: Vec::new(),
+            jurisdiction: None,
+        };
+        collect_hints(&mut party, Span::new(t.definition_span.start, t.definition_span.end), text);
+        // An address or incorporation statement that follows the definition.
+        collect_hints(&mut party, Span::new(t.definition_span.end, context.end), text);
+        push_party(&mut parties, party);
+    }
+    // Label lines: `甲方（买方）：上海某某有限公司`, `Buyer: Acme Co., Ltd.`
+    for (b, block) in blocks.iter().enumerate().take(200) {
+        if block.kind.is_quoted_material() {
+            continue;
+        }
+        let s = block.span.text(text);
+        let Some(caps) = ROLE_LABEL.captures(s) else { continue };
+        let name_m = caps.name("name").unwrap();
+        let raw = name_m.as_str();
+        let raw = raw[..raw.find(['（', '(', '，', ',', '；', ';']).filter(|&i| i > 0).unwrap_or(raw.len())].trim_end_matches(['*', ' ', '。']);
+        if !ORG_SUFFIX.is_match(raw) {
+            continue;
+        }
+        let name_start = block.span.start + name_m.start();
+        let role = caps.get(1).unwrap();
+        let mut party = Party {
+            name: raw.trim().to_string(),
+            name_span: Span::new(name_start, name_start + raw.trim().len()),
+            short_name: Some(role.as_str().to_string()),
+            role_span: Some(Span::new(block.span.start + role.start(), block.span.start + role.end())),
+            hints: Vec::new(),
+            jurisdiction: None,
+        };
+        collect_hints(&mut party, Span::new(name_start, block.span.end), text);
+        // Address and registration lines that follow (`住所：…`).
+        for next in blocks.iter().skip(b + 1).take(4) {
+            let ns = next.span.text(text);
+            if ROLE_LABEL.is_match(ns) {
+                break;
+            }
+            collect_hints(&mut party, next.span, text);
+        }
+        push_party(&mut parties, party);
+    }
+    for p in &mut parties {
+        p.jurisdiction = strongest(&p.hints);
+    }
+    parties
+}
+
+fn push_party(parties: &mut Vec<Party>, party: Party) {
+    if let Some(existing) = parties.iter_mut().find(|p| p.name == party.name) {
+        existing.hints.extend(party.hints);
+        if existing.short_name.is_none() {
+            existing.short_name = party.short_name;
+            existing.role_span = party.role_span;
+        }
+    } else {
+        parties.push(party);
+    }
+}
+
+/// The party's name in the words before its inline definition.
+fn party_name(before: &str, base: usize) -> (String, Span) {
+    // "Acme Corp., a Delaware corporation, with its office at … " → "Acme Corp."
+    let mut end = before.len();
+    for stop in [" as ", ", a ", ", an ", "，一家", ", incorporated", ", organized", ", organised", ", a company", ", having", ", with its", " whose ", ", registered", "，住所", "，地址", "，注册地址", ",住所", "，法定代表人", "，统一社会信用代码"] {
+        if let Some(i) = before.find(stop) {
+            end = end.min(i);
+        }
+    }
+    let mut candidate = &before[..end];
+    let mut base = base;
+    for intro in [" by and between ", " between ", " BETWEEN ", "由"] {
+        if let Some(i) = candidate.rfind(intro) {
+            base += i + intro.len();
+            candidate = &candidate[i + intro.len()..];
+            break;
+        }
+    }
+    // `甲方（买方）：上海某某有限公司` — the role label is not part of the name.
+    if let Some(m) = ROLE_PREFIX.find(candidate) {
+        let offset = m.end();
+        return party_name(&candidate[offset..], base + offset);
+    }
+    // `Shenzhen Foo Co., Ltd. (深圳市某某有限公司)` — drop a parenthesised
+    // translation after a complete company name.
+    loop {
+        let t = candidate.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '*'));
+        let Some(open) = matching_open_paren(t) else { break };
+        if !ORG_SUFFIX.is_match(&t[..open]) {
+            break;
+        }
+        candidate = &t[..open];
+    }
+    let trimmed = candidate.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '*' | '_'));
+    let lead = trimmed.len()
+        - trimmed.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | ':' | '：' | '*' | '_')).len();
+    let name = &trimmed[lead..];
+    (name.to_string(), Span::new(base + lead, base + lead + name.len()))
+}
+
+static ROLE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\*\*)?(?:甲方|乙方|丙方|丁方|买方|卖方|供方|需方|供应方|采购方|许可方|被许可方|出卖人|买受人|借款人|贷款人|出租方|承租方|委托方|受托方|Party\s+[A-D])(?:\*\*)?\s*(?:[（(][^）)]{1,12}[）)])?\s*(?:\*\*)?[:：]\s*").unwrap()
+});
+
+/// If `s` ends with a closing bracket, the byte offset of its opening bracket.
+fn matching_open_paren(s: &str) -> Option<usize> {
+    let last = s.chars().next_back()?;
+    if !matches!(last, ')' | '）') {
+        return None;
+    }
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices().rev() {
+        match c {
+            ')' | '）' => depth += 1,
+            '(' | '（' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn collect_hints(party: &mut Party, span: Span, text: &str) {
+    if span.is_empty() {
+        return;
+    }
+    let s = span.text(text);
+    for caps in INCORPORATION.captures_iter(s) {
+        let m = caps.name("place").or_else(|| caps.name("adj")).or_else(|| caps.name("zhplace")).unwrap();
+        if let Some(j) = Jurisdiction::from_name(trim_place(m.as_str())) {
+            party.hints.push(JurisdictionHint {
+                kind: HintKind::Incorporation,
+                jurisdiction: j,
+                span: Span::new(span.start + m.start(), span.start + m.end()),
+            });
+        }
+    }
+    for caps in ADDRESS.captures_iter(s) {
+        let m = caps.name("addr").unwrap();
+        let addr = m.as_str();
+        let j = if let Some(place) = FOREIGN_PLACE.find(addr).or_else(|| NON_PRC_CHINESE_PLACE.find(addr)) {
+            Jurisdiction::from_name(place.as_str())
+        } else if PRC_PLACE.is_match(addr) {
+            Some(Jurisdiction::Prc)
+        } else {
+            None
+        };
+        if let Some(j) = j {
+            party.hints.push(JurisdictionHint {
+                kind: HintKind::Address,
+                jurisdiction: j,
+                span: Span::new(span.start + m.start(), span.start + m.end()),
+            });
+        }
+    }
+    // The name itself: `上海某某有限公司`, `Shenzhen Foo Technology Co., Ltd.`
+    if party.hints.iter().all(|h| h.kind != HintKind::NameForm) {
+        let name = party.name.as_str();
+        let zh_company = ["有限公司", "有限责任公司", "股份有限公司"].iter().any(|s| name.contains(s));
+        let j = if let Some(place) = FOREIGN_PLACE.find(name).or_else(|| NON_PRC_CHINESE_PLACE.find(name)) {
+            Jurisdiction::from_name(place.as_str())
+        } else if zh_company || (PRC_PLACE.is_match(name) && ORG_SUFFIX.is_match(name)) {
+            Some(Jurisdiction::Prc)
+        } else {
+            None
+        };
+        if let Some(j) = j {
+            party.hints.push(JurisdictionHint { kind: HintKind::NameForm, jurisdiction: j, span: party.name_span });
+        }
+    }
+}
+
+fn strongest(hints: &[JurisdictionHint]) -> Option<Jurisdiction> {
+    for kind in [HintKind::Incorporation, HintKind::Address, HintKind::NameForm] {
+        if let Some(h) = hints.iter().find(|h| h.kind == kind) {
+            return Some(h.jurisdiction.clone());
+        }
+    }
+    None
+}

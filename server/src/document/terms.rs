@@ -1,0 +1,156 @@
+//! Defined terms: where each capitalised term is defined, what its
+//! definition says, and where it is used.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Serialize;
+
+use super::blocks::{Block, DefinitionForm};
+use super::clauses::{Clause, ClauseId};
+use super::numbering::opens_clause;
+use crate::Span;
+
+pub type TermId = usize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DefinedTerm {
+    /// The term as defined, without quotes: `Sanctions`, `受限制方`.
+    pub term: String,
+    pub form: DefinitionForm,
+    /// Where the term itself stands in its definition.
+    pub term_span: Span,
+    /// The text that defines it: `"Sanctions" means …` up to the end of the
+    /// definition, or for `(the "Supplier")` the words naming the party.
+    pub definition_span: Span,
+    /// The block holding the definition.
+    pub block: usize,
+    pub clause: Option<ClauseId>,
+}
+
+/// Reads the definitions out of the blocks.
+pub fn build(blocks: &[Block], clauses: &[Clause], block_clause: &[Option<ClauseId>], text: &str) -> Vec<DefinedTerm> {
+    let mut terms = Vec::new();
+    for (b, block) in blocks.iter().enumerate() {
+        if block.kind.is_quoted_material() {
+            continue;
+        }
+        for (k, site) in block.definitions.iter().enumerate() {
+            let term = site.term.text(text).trim().to_string();
+            if term.is_empty() || term.chars().count() > 80 {
+                continue;
+            }
+            let next_site = block.definitions[k + 1..]
+                .iter()
+                .find(|s| s.form != DefinitionForm::Inline)
+                .map(|s| s.construct.start);
+            let definition_span = match site.form {
+                DefinitionForm::Means | DefinitionForm::Scoped => {
+                    let mut end = next_site.unwrap_or(block.span.end);
+                    // "1.1 "Sanctions" means: (a) …; (b) …" — the sub-clauses belong to it.
+                    if next_site.is_none() && opens_clause(block) {
+                        if let Some(c) = block_clause[b] {
+                            if clauses[c].blocks.start == b {
+                                end = clauses[c].span.end;
+                            }
+                        }
+                    }
+                    Span::new(site.construct.start, trim_back(text, site.construct.start, end))
+                }
+                DefinitionForm::Inline => {
+                    let prev_end = k
+                        .checked_sub(1)
+                        .map(|p| block.definitions[p].construct.end)
+                        .unwrap_or(block.body.map(|s| s.start).unwrap_or(block.span.start));
+                    let start = skip_joiners(text, prev_end, site.construct.start);
+                    Span::new(start, site.construct.end)
+                }
+            };
+            terms.push(DefinedTerm {
+                term,
+                form: site.form,
+                term_span: site.term,
+                definition_span,
+                block: b,
+                clause: block_clause[b],
+            });
+        }
+    }
+    terms
+}
+
+fn trim_back(text: &str, start: usize, end: usize) -> usize {
+    let s = &text[start..end];
+    start + s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ';' | '；' | ',' | '，')).len()
+}
+
+/// Skips the punctuation and joining words between two inline definitions
+/// (`", and "`, `"，"`, `"与"`).
+fn skip_joiners(text: &str, from: usize, to: usize) -> usize {
+    let mut s = &text[from..to];
+    loop {
+        let before = s.len();
+        s = s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | ';' | '；' | '、' | ')' | '）' | '.'));
+        for joiner in ["and ", "And ", "AND ", "between ", "BETWEEN ", "by and between ", "与", "和", "及"] {
+            if let Some(rest) = s.strip_prefix(joiner) {
+                s = rest;
+            }
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    to - s.len()
+}
+
+/// Finds the uses of defined terms in a text: whole words, case-sensitive,
+/// allowing an English plural or possessive (`Sanctioned Persons`,
+/// `Supplier's`). Longest terms win (`Sanctioned Person` over `Sanctions`).
+pub struct TermMatcher {
+    automaton: Option<AhoCorasick>,
+    ids: Vec<TermId>,
+}
+
+impl TermMatcher {
+    pub fn new<'a>(terms: impl IntoIterator<Item = (TermId, &'a str)>) -> TermMatcher {
+        let mut ids = Vec::new();
+        let mut patterns = Vec::new();
+        for (id, term) in terms {
+            if !term.trim().is_empty() {
+                ids.push(id);
+                patterns.push(term.to_string());
+            }
+        }
+        let automaton = (!patterns.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&patterns)
+                .expect("term automaton builds")
+        });
+        TermMatcher { automaton, ids }
+    }
+
+    /// Uses of the terms inside `span` of `text`, in order.
+    pub fn find(&self, text: &str, span: Span) -> Vec<(TermId, Span)> {
+        let Some(ac) = &self.automaton else { return Vec::new() };
+        let hay = &text[span.start..span.end];
+        let mut out = Vec::new();
+        for m in ac.find_iter(hay) {
+            let (s, e) = (m.start(), m.end());
+            let term_is_latin = hay[s..e].chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+            if term_is_latin {
+                let before_ok = hay[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                let rest = &hay[e..];
+                let suffix = ["'s", "’s", "es", "s", "'", "’"]
+                    .iter()
+                    .find(|suf| rest.starts_with(**suf) && rest[suf.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
+                    .map(|suf| suf.len())
+                    .unwrap_or(0);
+                let after_ok = rest[suffix..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                if !(before_ok && after_ok) {
+                    continue;
+                }
+            }
+            out.push((self.ids[m.pattern().as_usize()], Span::new(span.start + s, span.start + e)));
+        }
+        out
+    }
+}
