@@ -309,9 +309,12 @@ fn strip_quotes(span: Span, text: &str) -> Option<Span> {
     }
     let inner = Span::new(span.start + lead, span.end - trail);
     let t = inner.text(text);
-    let trimmed_start = t.len() - t.trim_start().len();
-    let trimmed = Span::new(inner.start + trimmed_start, inner.start + t.trim_end().len());
-    (!trimmed.is_empty()).then_some(trimmed)
+    let core = t.trim();
+    if core.is_empty() {
+        return None;
+    }
+    let start = inner.start + (t.len() - t.trim_start().len());
+    Some(Span::new(start, start + core.len()))
 }
 
 /// The quoted term inside an inline definition `(the "Supplier")`.

@@ -65,6 +65,15 @@ fn is_heading_style(style: Option<NumberStyle>) -> bool {
     )
 }
 
+/// Styles that number the main clauses of a contract; they never sit below
+/// item-level numbers such as `(a)` or `①`.
+fn is_article_level(style: NumberStyle) -> bool {
+    matches!(
+        style,
+        NumberStyle::Dotted(1) | NumberStyle::SectionKeyword | NumberStyle::ClauseKeyword | NumberStyle::CnArticle
+    )
+}
+
 /// Builds the clause tree from the blocks, in document order.
 pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
     let mut clauses: Vec<Clause> = Vec::new();
@@ -72,8 +81,8 @@ pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
     // The last block (index) in each clause's subtree, updated as blocks arrive.
     for (i, block) in blocks.iter().enumerate() {
         if !opens_clause(block) {
-            if let Some(top) = stack.last() {
-                clauses[top.id].blocks.end = i + 1;
+            for open in &stack {
+                clauses[open.id].blocks.end = i + 1;
             }
             continue;
         }
@@ -108,6 +117,11 @@ pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
                         stack.truncate(pos);
                     }
                 }
+                Some(s) if is_article_level(s) => {
+                    while stack.last().is_some_and(|o| !o.heading && !o.style.is_some_and(is_article_level)) {
+                        stack.pop();
+                    }
+                }
                 _ if heading_block => {
                     while stack.last().is_some_and(|o| !o.heading) {
                         stack.pop();
@@ -128,7 +142,23 @@ pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
         };
         let label = number_text.as_ref().map(|n| {
             let own = normalize_number(n);
+            // `a)` reads as `(a)` once it follows its parent's number.
+            let own = match style {
+                Some(NumberStyle::LowerAlphaHalf | NumberStyle::UpperAlphaHalf | NumberStyle::LowerRomanHalf | NumberStyle::ArabicHalf) => {
+                    format!("({})", own.trim_end_matches([')', '）']))
+                }
+                _ => own,
+            };
             match (style, parent) {
+                // `1.` under `Section 10` is cited as `Section 10.1`.
+                (Some(NumberStyle::Dotted(1)), Some(p))
+                    if matches!(clauses[p].style, Some(NumberStyle::SectionKeyword | NumberStyle::ClauseKeyword)) =>
+                {
+                    match &clauses[p].label {
+                        Some(pl) => format!("{pl}.{}", own.trim_end_matches('.')),
+                        None => own,
+                    }
+                }
                 (Some(s), Some(p)) if !s.is_absolute() => match &clauses[p].label {
                     Some(pl) => format!("{pl}{own}"),
                     None => own,

@@ -317,30 +317,42 @@ impl Document {
         for u in &units {
             blocks::collect(*u, &self.text, &mut fresh);
         }
-        // Old blocks: shift those after the edit, then drop any that meet the region.
+        // Old blocks in new coordinates, minus those the edit touched and
+        // those that start inside the rebuilt region (their units were re-read).
         let old = std::mem::take(&mut self.blocks);
-        let mut before = Vec::with_capacity(old.len());
-        let mut after = Vec::new();
+        let in_region = |b: &Block| region.start <= b.span.start && b.span.start < region.end;
+        let mut kept_before = Vec::with_capacity(old.len());
+        let mut kept_after = Vec::new();
         for mut b in old {
-            if b.span.end <= edit.start && b.span.end < region.start {
-                before.push(b);
-                continue;
-            }
-            if b.span.start >= edit.end {
+            if b.span.end <= edit.start {
+                if !in_region(&b) {
+                    kept_before.push(b);
+                }
+            } else if b.span.start >= edit.end {
                 b.shift(delta);
-                if b.span.start > region.end || (b.span.start >= region.end && !region.is_empty()) {
-                    after.push(b);
+                if !in_region(&b) {
+                    if b.span.start < region.start {
+                        kept_before.push(b);
+                    } else {
+                        kept_after.push(b);
+                    }
                 }
             }
         }
-        // Blocks of units that lie outside the region but were dropped above
-        // (the region is a union of whole units, so nothing else is lost).
-        before.retain(|b| b.span.end < region.start || b.span.end <= region.start && b.span.start < region.start);
-        let start = before.len();
+        let start = kept_before.len();
         let end = start + fresh.len();
-        before.extend(fresh);
-        before.extend(after);
-        self.blocks = before;
+        kept_before.extend(fresh);
+        kept_before.extend(kept_after);
+        self.blocks = kept_before;
+        // The region is a union of whole units, so the blocks fit together; if
+        // they ever do not, read the whole tree again rather than be wrong.
+        let consistent = self.blocks.windows(2).all(|w| w[0].span.end <= w[1].span.start);
+        if !consistent {
+            let mut all = Vec::new();
+            blocks::collect(self.tree.root_node(), &self.text, &mut all);
+            self.blocks = all;
+            return (0..self.blocks.len(), Span::new(0, self.text.len()));
+        }
         (start..end, region)
     }
 

@@ -48,7 +48,12 @@ pub fn split(text: &str, span: Span) -> Vec<Span> {
                         n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '“' | '(' | '[' | '（') || super::lang::is_cjk(n)
                     });
                 if c == '.' && spaced && starts_new {
-                    let word_start = s[..i].rfind(|ch: char| ch.is_whitespace() || ch == '(').map(|p| p + 1).unwrap_or(0);
+                    let word_start = s[..i]
+                        .char_indices()
+                        .rev()
+                        .find(|(_, ch)| ch.is_whitespace() || *ch == '(')
+                        .map(|(p, ch)| p + ch.len_utf8())
+                        .unwrap_or(0);
                     let word = &s[word_start..i];
                     !is_abbreviation(word)
                         && !(word.chars().all(|ch| ch.is_ascii_digit() || ch == '.') && !word.is_empty() && i + 1 < bytes.len() && upcoming.chars().next().is_some_and(|n| n.is_ascii_digit()))

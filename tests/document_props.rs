@@ -1,0 +1,167 @@
+//! Property tests of the document model: any input parses without panicking,
+//! every span lies on character boundaries inside the text, and a document
+//! updated by incremental edits equals one parsed from scratch.
+
+use comity::Document;
+use comity::Span;
+use proptest::prelude::*;
+
+fn check_spans(doc: &Document) {
+    let text = doc.text();
+    let ok = |s: Span| s.start <= s.end && s.end <= text.len() && text.is_char_boundary(s.start) && text.is_char_boundary(s.end);
+    for b in doc.blocks() {
+        assert!(ok(b.span), "block span {:?}", b.span);
+        for s in b.number.iter().chain(b.body.iter()).chain(b.cross_references.iter()).chain(b.comments.iter()) {
+            assert!(ok(*s), "span {s:?}");
+        }
+        for d in &b.definitions {
+            assert!(ok(d.term) && ok(d.construct));
+        }
+    }
+    for c in doc.clauses() {
+        assert!(ok(c.span) && ok(c.own_span));
+        assert!(c.span.covers(&c.own_span));
+        if let Some(p) = c.parent {
+            assert!(doc.clauses()[p].span.covers(&c.span), "parent covers child");
+        }
+    }
+    for t in doc.terms() {
+        assert!(ok(t.term_span) && ok(t.definition_span));
+    }
+    for p in doc.parties() {
+        assert!(ok(p.name_span));
+    }
+    if let Some(g) = doc.governing_law() {
+        assert!(ok(g.span));
+    }
+    for s in doc.sentences(Span::new(0, text.len())) {
+        assert!(ok(s));
+    }
+}
+
+/// The observable model of a document, for comparing two of them.
+fn model(doc: &Document) -> String {
+    format!(
+        "{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:?}",
+        doc.blocks(),
+        doc.clauses(),
+        doc.terms(),
+        doc.parties(),
+        doc.governing_law(),
+        doc.languages()
+    )
+}
+
+/// Pieces that exercise the grammar: markers, definitions, CJK, emoji, CRLF.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("1. Definitions\n".to_string()),
+        Just("1.1 \"Sanctions\" means sanctions administered by OFAC.\n".to_string()),
+        Just("(a) the Buyer shall comply with the EAR;\n".to_string()),
+        Just("(i) see Section 12.3 and clause 5(b).\n".to_string()),
+        Just("ARTICLE 5 — EXPORT CONTROL\n".to_string()),
+        Just("## 2. Payment\n".to_string()),
+        Just("# Title\n".to_string()),
+        Just("EXPORT CONTROLS AND SANCTIONS\n".to_string()),
+        Just("第五条 出口管制\n".to_string()),
+        Just("第一章 总则\n".to_string()),
+        Just("一、买方应遵守本合同第5.2款。\n".to_string()),
+        Just("（一）“制裁”指美国政府实施的制裁。\n".to_string()),
+        Just("本协议所称“关联方”，是指控制方。\n".to_string()),
+        Just("卖方（以下简称“卖方”）应当交付。\n".to_string()),
+        Just("① 第一项\n".to_string()),
+        Just("Acme Co., Ltd., a company incorporated in the PRC (the \"Buyer\")\n".to_string()),
+        Just("This Agreement is governed by the laws of England.\n".to_string()),
+        Just("<!-- comity: allow T01 reason=\"ok\" -->\n".to_string()),
+        Just("> quoted 😀 text\n".to_string()),
+        Just("```\ncode\n```\n".to_string()),
+        Just("- item\r\n".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("  continued line 😀 with emoji\n".to_string()),
+        "[a-zA-Z0-9 .,()\"“”第条、一（）\\n#-]{0,30}",
+    ]
+}
+
+fn document_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(piece(), 0..25).prop_map(|v| v.concat())
+}
+
+/// An edit: a position (fraction of the text), a length to delete and text to insert.
+fn edit() -> impl Strategy<Value = (f64, usize, String)> {
+    (0.0..=1.0f64, 0usize..40, prop_oneof![piece(), "[a-z 第条“”\\n😀]{0,5}".prop_map(|s| s)])
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_strings_parse(text in "\\PC{0,400}") {
+        let doc = Document::parse(text);
+        check_spans(&doc);
+    }
+
+    #[test]
+    fn arbitrary_bytes_parse(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let doc = Document::parse(text);
+        check_spans(&doc);
+    }
+
+    #[test]
+    fn structured_text_parses(text in document_text()) {
+        let doc = Document::parse(text);
+        check_spans(&doc);
+    }
+
+    #[test]
+    fn incremental_edits_equal_a_fresh_parse(text in document_text(), edits in prop::collection::vec(edit(), 1..8)) {
+        let mut doc = Document::parse(text);
+        for (at, del, ins) in edits {
+            let len = doc.text().len();
+            let start = floor_boundary(doc.text(), (at * len as f64) as usize);
+            let end = floor_boundary(doc.text(), start + del);
+            doc.edit(Span::new(start, end), &ins).unwrap();
+            check_spans(&doc);
+            let fresh = Document::parse(doc.text().to_string());
+            prop_assert_eq!(model(&doc), model(&fresh), "after replacing {}..{} with {:?}", start, end, ins);
+        }
+    }
+}
+
+#[test]
+fn bad_edits_are_refused_and_leave_the_document_unchanged() {
+    let mut doc = Document::parse("第五条 出口管制\n");
+    let before = doc.text().to_string();
+    assert!(doc.edit(Span::new(1, 2), "x").is_err(), "inside a character");
+    assert!(doc.edit(Span::new(0, 1000), "x").is_err(), "past the end");
+    assert!(doc.edit(Span::new(3, 0), "x").is_err(), "reversed");
+    assert_eq!(doc.text(), before);
+}
+
+#[test]
+fn an_edit_reports_the_clauses_it_touched() {
+    let mut doc = Document::parse("1. Scope\n\n1.1 First clause.\n\n1.2 Second clause.\n\n2. Payment\n\n2.1 Pay.\n");
+    let at = doc.text().find("Second").unwrap();
+    let summary = doc.edit(Span::new(at, at + 6), "Changed").unwrap();
+    let labels: Vec<_> = summary.clauses.iter().map(|&c| doc.clauses()[c].label.clone().unwrap()).collect();
+    assert!(labels.contains(&"1.2".to_string()), "{labels:?}");
+    assert!(!labels.contains(&"2.1".to_string()), "{labels:?}");
+    assert!(!summary.definitions_changed);
+}
+
+#[test]
+fn editing_a_definition_is_reported() {
+    let mut doc = Document::parse("1. \"Sanctions\" means UN sanctions.\n\n2. Comply with Sanctions.\n");
+    let at = doc.text().find("UN").unwrap();
+    let summary = doc.edit(Span::new(at, at + 2), "OFAC").unwrap();
+    assert!(summary.definitions_changed);
+}
