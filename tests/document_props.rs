@@ -8,10 +8,21 @@ use proptest::prelude::*;
 
 fn check_spans(doc: &Document) {
     let text = doc.text();
-    let ok = |s: Span| s.start <= s.end && s.end <= text.len() && text.is_char_boundary(s.start) && text.is_char_boundary(s.end);
+    let ok = |s: Span| {
+        s.start <= s.end
+            && s.end <= text.len()
+            && text.is_char_boundary(s.start)
+            && text.is_char_boundary(s.end)
+    };
     for b in doc.blocks() {
         assert!(ok(b.span), "block span {:?}", b.span);
-        for s in b.number.iter().chain(b.body.iter()).chain(b.cross_references.iter()).chain(b.comments.iter()) {
+        for s in b
+            .number
+            .iter()
+            .chain(b.body.iter())
+            .chain(b.cross_references.iter())
+            .chain(b.comments.iter())
+        {
             assert!(ok(*s), "span {s:?}");
         }
         for d in &b.definitions {
@@ -89,7 +100,11 @@ fn document_text() -> impl Strategy<Value = String> {
 
 /// An edit: a position (fraction of the text), a length to delete and text to insert.
 fn edit() -> impl Strategy<Value = (f64, usize, String)> {
-    (0.0..=1.0f64, 0usize..40, prop_oneof![piece(), "[a-z 第条“”\\n😀]{0,5}".prop_map(|s| s)])
+    (
+        0.0..=1.0f64,
+        0usize..40,
+        prop_oneof![piece(), "[a-z 第条“”\\n😀]{0,5}".prop_map(|s| s)],
+    )
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -141,7 +156,10 @@ proptest! {
 fn bad_edits_are_refused_and_leave_the_document_unchanged() {
     let mut doc = Document::parse("第五条 出口管制\n");
     let before = doc.text().to_string();
-    assert!(doc.edit(Span::new(1, 2), "x").is_err(), "inside a character");
+    assert!(
+        doc.edit(Span::new(1, 2), "x").is_err(),
+        "inside a character"
+    );
     assert!(doc.edit(Span::new(0, 1000), "x").is_err(), "past the end");
     assert!(doc.edit(Span::new(3, 0), "x").is_err(), "reversed");
     assert_eq!(doc.text(), before);
@@ -149,10 +167,16 @@ fn bad_edits_are_refused_and_leave_the_document_unchanged() {
 
 #[test]
 fn an_edit_reports_the_clauses_it_touched() {
-    let mut doc = Document::parse("1. Scope\n\n1.1 First clause.\n\n1.2 Second clause.\n\n2. Payment\n\n2.1 Pay.\n");
+    let mut doc = Document::parse(
+        "1. Scope\n\n1.1 First clause.\n\n1.2 Second clause.\n\n2. Payment\n\n2.1 Pay.\n",
+    );
     let at = doc.text().find("Second").unwrap();
     let summary = doc.edit(Span::new(at, at + 6), "Changed").unwrap();
-    let labels: Vec<_> = summary.clauses.iter().map(|&c| doc.clauses()[c].label.clone().unwrap()).collect();
+    let labels: Vec<_> = summary
+        .clauses
+        .iter()
+        .map(|&c| doc.clauses()[c].label.clone().unwrap())
+        .collect();
     assert!(labels.contains(&"1.2".to_string()), "{labels:?}");
     assert!(!labels.contains(&"2.1".to_string()), "{labels:?}");
     assert!(!summary.definitions_changed);
@@ -160,7 +184,8 @@ fn an_edit_reports_the_clauses_it_touched() {
 
 #[test]
 fn editing_a_definition_is_reported() {
-    let mut doc = Document::parse("1. \"Sanctions\" means UN sanctions.\n\n2. Comply with Sanctions.\n");
+    let mut doc =
+        Document::parse("1. \"Sanctions\" means UN sanctions.\n\n2. Comply with Sanctions.\n");
     let at = doc.text().find("UN").unwrap();
     let summary = doc.edit(Span::new(at, at + 2), "OFAC").unwrap();
     assert!(summary.definitions_changed);

@@ -13,13 +13,34 @@ pub const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
 
 #[derive(Debug)]
 pub enum InputError {
-    Io { path: PathBuf, error: std::io::Error },
-    TooLarge { path: PathBuf, size: u64, limit: u64 },
-    Binary { path: PathBuf },
-    InvalidUtf8 { path: PathBuf, offset: usize, line: usize },
-    InvalidUtf16 { path: PathBuf },
-    Docx { path: PathBuf, message: String },
-    Unsupported { path: PathBuf, extension: String },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+    Binary {
+        path: PathBuf,
+    },
+    InvalidUtf8 {
+        path: PathBuf,
+        offset: usize,
+        line: usize,
+    },
+    InvalidUtf16 {
+        path: PathBuf,
+    },
+    Docx {
+        path: PathBuf,
+        message: String,
+    },
+    Unsupported {
+        path: PathBuf,
+        extension: String,
+    },
 }
 
 impl InputError {
@@ -48,7 +69,11 @@ impl fmt::Display for InputError {
                 limit / 1_000_000
             ),
             InputError::Binary { path } => {
-                write!(f, "{}: looks like a binary file (it contains NUL bytes), not a text draft", path.display())
+                write!(
+                    f,
+                    "{}: looks like a binary file (it contains NUL bytes), not a text draft",
+                    path.display()
+                )
             }
             InputError::InvalidUtf8 { path, offset, line } => write!(
                 f,
@@ -56,11 +81,21 @@ impl fmt::Display for InputError {
                 path.display()
             ),
             InputError::InvalidUtf16 { path } => {
-                write!(f, "{}: has a UTF-16 byte-order mark but is not valid UTF-16", path.display())
+                write!(
+                    f,
+                    "{}: has a UTF-16 byte-order mark but is not valid UTF-16",
+                    path.display()
+                )
             }
-            InputError::Docx { path, message } => write!(f, "{}: cannot read as .docx: {message}", path.display()),
+            InputError::Docx { path, message } => {
+                write!(f, "{}: cannot read as .docx: {message}", path.display())
+            }
             InputError::Unsupported { path, extension } => {
-                write!(f, "{}: unsupported file type .{extension} (Comity reads .txt, .md and .docx)", path.display())
+                write!(
+                    f,
+                    "{}: unsupported file type .{extension} (Comity reads .txt, .md and .docx)",
+                    path.display()
+                )
             }
         }
     }
@@ -90,7 +125,9 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), InputErro
         return utf16(path, rest, u16::from_be_bytes).map(|s| (s, Encoding::Utf16Be));
     }
     if memchr::memchr(0, bytes).is_some() {
-        return Err(InputError::Binary { path: path.to_path_buf() });
+        return Err(InputError::Binary {
+            path: path.to_path_buf(),
+        });
     }
     utf8(path, bytes).map(|s| (s, Encoding::Utf8))
 }
@@ -101,19 +138,27 @@ fn utf8(path: &Path, bytes: &[u8]) -> Result<String, InputError> {
         Err(e) => {
             let offset = e.valid_up_to();
             let line = memchr::memchr_iter(b'\n', &bytes[..offset]).count() + 1;
-            Err(InputError::InvalidUtf8 { path: path.to_path_buf(), offset, line })
+            Err(InputError::InvalidUtf8 {
+                path: path.to_path_buf(),
+                offset,
+                line,
+            })
         }
     }
 }
 
 fn utf16(path: &Path, bytes: &[u8], read: fn([u8; 2]) -> u16) -> Result<String, InputError> {
     if bytes.len() % 2 != 0 {
-        return Err(InputError::InvalidUtf16 { path: path.to_path_buf() });
+        return Err(InputError::InvalidUtf16 {
+            path: path.to_path_buf(),
+        });
     }
     let units = bytes.chunks_exact(2).map(|c| read([c[0], c[1]]));
     char::decode_utf16(units)
         .collect::<Result<String, _>>()
-        .map_err(|_| InputError::InvalidUtf16 { path: path.to_path_buf() })
+        .map_err(|_| InputError::InvalidUtf16 {
+            path: path.to_path_buf(),
+        })
 }
 
 /// Encodes text the way it was read.
@@ -164,14 +209,28 @@ pub struct SourceText {
 
 /// Reads a text or Markdown draft (not .docx) from disk.
 pub fn read_text_file(path: &Path) -> Result<SourceText, InputError> {
-    let meta = std::fs::metadata(path).map_err(|error| InputError::Io { path: path.to_path_buf(), error })?;
+    let meta = std::fs::metadata(path).map_err(|error| InputError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
     if meta.len() > MAX_TEXT_BYTES {
-        return Err(InputError::TooLarge { path: path.to_path_buf(), size: meta.len(), limit: MAX_TEXT_BYTES });
+        return Err(InputError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            limit: MAX_TEXT_BYTES,
+        });
     }
-    let bytes = std::fs::read(path).map_err(|error| InputError::Io { path: path.to_path_buf(), error })?;
+    let bytes = std::fs::read(path).map_err(|error| InputError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
     let (text, encoding) = decode(path, &bytes)?;
     let kind = FileKind::of(path).unwrap_or(FileKind::Text);
-    Ok(SourceText { text, encoding, kind })
+    Ok(SourceText {
+        text,
+        encoding,
+        kind,
+    })
 }
 
 #[cfg(test)]
@@ -181,11 +240,20 @@ mod tests {
     #[test]
     fn decodes_boms() {
         let p = Path::new("x.txt");
-        assert_eq!(decode(p, b"\xEF\xBB\xBFhi").unwrap(), ("hi".to_string(), Encoding::Utf8Bom));
+        assert_eq!(
+            decode(p, b"\xEF\xBB\xBFhi").unwrap(),
+            ("hi".to_string(), Encoding::Utf8Bom)
+        );
         let le = encode("制裁", Encoding::Utf16Le);
-        assert_eq!(decode(p, &le).unwrap(), ("制裁".to_string(), Encoding::Utf16Le));
+        assert_eq!(
+            decode(p, &le).unwrap(),
+            ("制裁".to_string(), Encoding::Utf16Le)
+        );
         let be = encode("制裁", Encoding::Utf16Be);
-        assert_eq!(decode(p, &be).unwrap(), ("制裁".to_string(), Encoding::Utf16Be));
+        assert_eq!(
+            decode(p, &be).unwrap(),
+            ("制裁".to_string(), Encoding::Utf16Be)
+        );
     }
 
     #[test]
@@ -193,7 +261,17 @@ mod tests {
         let p = Path::new("x.txt");
         assert!(matches!(decode(p, b"a\0b"), Err(InputError::Binary { .. })));
         let err = decode(p, b"ok\nbad \xFF here").unwrap_err();
-        assert!(matches!(err, InputError::InvalidUtf8 { offset: 7, line: 2, .. }), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                InputError::InvalidUtf8 {
+                    offset: 7,
+                    line: 2,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
         assert!(err.to_string().contains("x.txt"));
     }
 }

@@ -9,7 +9,14 @@ pub mod span;
 
 pub use document::Document;
 pub use span::Span;
+pub mod cli;
+pub mod engine;
+pub mod finding;
+pub mod input;
 pub mod lines;
 pub mod outline;
-pub mod cli;
-pub mod input;
+pub mod rules;
+
+pub use engine::{Settings, lint};
+pub use finding::{Finding, Severity};
+pub use rules::RuleSet;

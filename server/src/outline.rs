@@ -3,9 +3,11 @@
 
 use serde::Serialize;
 
-use crate::document::{Clause, ClauseKind, DefinitionForm, Document, HintKind, Jurisdiction, Lang, NumberStyle};
-use crate::lines::LineIndex;
 use crate::Span;
+use crate::document::{
+    Clause, ClauseKind, DefinitionForm, Document, HintKind, Jurisdiction, Lang, NumberStyle,
+};
+use crate::lines::LineIndex;
 
 /// Version of the outline JSON format (see `docs/outline.schema.json`).
 pub const OUTLINE_FORMAT_VERSION: u32 = 1;
@@ -75,7 +77,12 @@ pub struct OutlineDefinition {
 
 fn location(doc: &Document, index: &LineIndex, span: Span) -> Location {
     let (line, column) = index.line_col(doc.text(), span.start);
-    Location { line, column, start: span.start, end: span.end }
+    Location {
+        line,
+        column,
+        start: span.start,
+        end: span.end,
+    }
 }
 
 /// Shortens text to `max` characters on one line.
@@ -94,7 +101,13 @@ impl Outline {
     pub fn of(doc: &Document) -> Outline {
         let index = LineIndex::new(doc.text());
         let clauses = doc.clauses();
-        fn build(doc: &Document, index: &LineIndex, clauses: &[Clause], id: usize, children: &[Vec<usize>]) -> OutlineClause {
+        fn build(
+            doc: &Document,
+            index: &LineIndex,
+            clauses: &[Clause],
+            id: usize,
+            children: &[Vec<usize>],
+        ) -> OutlineClause {
             let c = &clauses[id];
             OutlineClause {
                 kind: c.kind,
@@ -103,7 +116,10 @@ impl Outline {
                 heading: c.heading.clone(),
                 style: c.style,
                 location: location(doc, index, c.span),
-                children: children[id].iter().map(|&k| build(doc, index, clauses, k, children)).collect(),
+                children: children[id]
+                    .iter()
+                    .map(|&k| build(doc, index, clauses, k, children))
+                    .collect(),
             }
         }
         let mut children = vec![Vec::new(); clauses.len()];
@@ -133,12 +149,19 @@ impl Outline {
                     hints: p
                         .hints
                         .iter()
-                        .map(|h| OutlineHint { kind: h.kind, jurisdiction: h.jurisdiction.clone(), text: excerpt(h.span.text(doc.text()), 80) })
+                        .map(|h| OutlineHint {
+                            kind: h.kind,
+                            jurisdiction: h.jurisdiction.clone(),
+                            text: excerpt(h.span.text(doc.text()), 80),
+                        })
                         .collect(),
                     location: location(doc, &index, p.name_span),
                 })
                 .collect(),
-            clauses: roots.into_iter().map(|r| build(doc, &index, clauses, r, &children)).collect(),
+            clauses: roots
+                .into_iter()
+                .map(|r| build(doc, &index, clauses, r, &children))
+                .collect(),
             definitions: doc
                 .terms()
                 .iter()
@@ -161,7 +184,13 @@ impl Outline {
         let _ = writeln!(out, "languages: {}", langs.join(", "));
         match &self.governing_law {
             Some(g) => {
-                let _ = writeln!(out, "governing law: {} ({}) at line {}", g.name, jurisdiction_name(&g.jurisdiction), g.location.line);
+                let _ = writeln!(
+                    out,
+                    "governing law: {} ({}) at line {}",
+                    g.name,
+                    jurisdiction_name(&g.jurisdiction),
+                    g.location.line
+                );
             }
             None => out.push_str("governing law: not found\n"),
         }
@@ -170,18 +199,42 @@ impl Outline {
             out.push_str("  (none found)\n");
         }
         for p in &self.parties {
-            let short = p.short_name.as_deref().map(|s| format!(" (\"{s}\")")).unwrap_or_default();
-            let j = p.jurisdiction.as_ref().map(jurisdiction_name).unwrap_or("jurisdiction unknown");
-            let _ = writeln!(out, "  {}{} — {} [line {}]", p.name, short, j, p.location.line);
+            let short = p
+                .short_name
+                .as_deref()
+                .map(|s| format!(" (\"{s}\")"))
+                .unwrap_or_default();
+            let j = p
+                .jurisdiction
+                .as_ref()
+                .map(jurisdiction_name)
+                .unwrap_or("jurisdiction unknown");
+            let _ = writeln!(
+                out,
+                "  {}{} — {} [line {}]",
+                p.name, short, j, p.location.line
+            );
         }
         out.push_str("\nclauses:\n");
         fn walk(out: &mut String, c: &OutlineClause, depth: usize) {
             let indent = "  ".repeat(depth + 1);
             let number = c.label.as_deref().or(c.number.as_deref()).unwrap_or("");
             let heading = c.heading.as_deref().unwrap_or("");
-            let sep = if !number.is_empty() && !heading.is_empty() { " " } else { "" };
-            let title = if number.is_empty() && heading.is_empty() { "(untitled)" } else { "" };
-            let _ = writeln!(out, "{indent}{number}{sep}{heading}{title}  [line {}]", c.location.line);
+            let sep = if !number.is_empty() && !heading.is_empty() {
+                " "
+            } else {
+                ""
+            };
+            let title = if number.is_empty() && heading.is_empty() {
+                "(untitled)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "{indent}{number}{sep}{heading}{title}  [line {}]",
+                c.location.line
+            );
             for k in &c.children {
                 walk(out, k, depth + 1);
             }
@@ -194,8 +247,19 @@ impl Outline {
             out.push_str("  (none found)\n");
         }
         for d in &self.definitions {
-            let clause = d.clause.as_deref().map(|c| format!(" in {c}")).unwrap_or_default();
-            let _ = writeln!(out, "  “{}”{} [line {}]: {}", d.term, clause, d.location.line, excerpt(&d.definition, 90));
+            let clause = d
+                .clause
+                .as_deref()
+                .map(|c| format!(" in {c}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  “{}”{} [line {}]: {}",
+                d.term,
+                clause,
+                d.location.line,
+                excerpt(&d.definition, 90)
+            );
         }
         out
     }

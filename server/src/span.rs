@@ -1,10 +1,12 @@
 //! Byte ranges into a document's text.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A half-open byte range `start..end` into a document's text. Both ends lie
 /// on `char` boundaries.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -30,7 +32,9 @@ impl Span {
     /// Whether the two spans share at least one byte, or touch when one is empty.
     pub const fn overlaps(&self, other: &Span) -> bool {
         self.start < other.end && other.start < self.end
-            || (self.is_empty() || other.is_empty()) && self.start <= other.end && other.start <= self.end
+            || (self.is_empty() || other.is_empty())
+                && self.start <= other.end
+                && other.start <= self.end
     }
 
     pub const fn covers(&self, other: &Span) -> bool {

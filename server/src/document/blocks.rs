@@ -125,7 +125,11 @@ impl Block {
             d.term = d.term.shifted(delta);
             d.construct = d.construct.shifted(delta);
         }
-        for s in self.cross_references.iter_mut().chain(self.comments.iter_mut()) {
+        for s in self
+            .cross_references
+            .iter_mut()
+            .chain(self.comments.iter_mut())
+        {
             *s = s.shifted(delta);
         }
     }
@@ -147,8 +151,8 @@ pub(crate) fn collect(node: Node, text: &str, out: &mut Vec<Block>) {
                 collect(child, text, out);
             }
         }
-        "heading" | "subheading" | "article" | "clause" | "paragraph" | "list_item" | "block_quote"
-        | "code_block" => {
+        "heading" | "subheading" | "article" | "clause" | "paragraph" | "list_item"
+        | "block_quote" | "code_block" => {
             if let Some(block) = read_block(node, text) {
                 out.push(block);
             }
@@ -221,7 +225,12 @@ fn read_block(node: Node, text: &str) -> Option<Block> {
     for child in node.named_children(&mut cursor) {
         let cspan = node_span(child, text);
         match child.kind() {
-            "atx_h1" => block.marker = Some(Marker { token: MarkerToken::AtxH1, span: trim_end(cspan, text) }),
+            "atx_h1" => {
+                block.marker = Some(Marker {
+                    token: MarkerToken::AtxH1,
+                    span: trim_end(cspan, text),
+                })
+            }
             "atx_marker" => {
                 let hashes = cspan.text(text).bytes().take_while(|b| *b == b'#').count();
                 block.marker = Some(Marker {
@@ -229,19 +238,40 @@ fn read_block(node: Node, text: &str) -> Option<Block> {
                     span: trim_end(cspan, text),
                 })
             }
-            "part_number" => block.marker = Some(Marker { token: MarkerToken::PartNumber, span: cspan }),
-            "article_number" => block.marker = Some(Marker { token: MarkerToken::ArticleNumber, span: cspan }),
-            "bullet" => block.marker = Some(Marker { token: MarkerToken::Bullet, span: trim_end(cspan, text) }),
+            "part_number" => {
+                block.marker = Some(Marker {
+                    token: MarkerToken::PartNumber,
+                    span: cspan,
+                })
+            }
+            "article_number" => {
+                block.marker = Some(Marker {
+                    token: MarkerToken::ArticleNumber,
+                    span: cspan,
+                })
+            }
+            "bullet" => {
+                block.marker = Some(Marker {
+                    token: MarkerToken::Bullet,
+                    span: trim_end(cspan, text),
+                })
+            }
             "number" => {
                 if block.marker.is_some() {
                     block.number = Some(cspan);
                 } else {
-                    block.marker = Some(Marker { token: MarkerToken::Number, span: cspan });
+                    block.marker = Some(Marker {
+                        token: MarkerToken::Number,
+                        span: cspan,
+                    });
                 }
             }
             "caps_line" => {
                 let title = trim_end(cspan, text);
-                block.marker = Some(Marker { token: MarkerToken::CapsLine, span: Span::new(title.start, title.start) });
+                block.marker = Some(Marker {
+                    token: MarkerToken::CapsLine,
+                    span: Span::new(title.start, title.start),
+                });
                 body_start.get_or_insert(title.start);
             }
             "quote_marker" | "fence" | "code_line" => {}
@@ -282,12 +312,20 @@ fn read_inline_node(node: Node, text: &str, block: &mut Block) {
                 DefinitionForm::Means
             };
             if let Some(term) = term.and_then(|t| strip_quotes(t, text)) {
-                block.definitions.push(DefinitionSite { form, term, construct: span });
+                block.definitions.push(DefinitionSite {
+                    form,
+                    term,
+                    construct: span,
+                });
             }
         }
         "inline_definition" => {
             if let Some(term) = inner_quoted(span, text) {
-                block.definitions.push(DefinitionSite { form: DefinitionForm::Inline, term, construct: span });
+                block.definitions.push(DefinitionSite {
+                    form: DefinitionForm::Inline,
+                    term,
+                    construct: span,
+                });
             }
         }
         "cross_reference" => block.cross_references.push(span),
@@ -297,13 +335,20 @@ fn read_inline_node(node: Node, text: &str, block: &mut Block) {
     }
 }
 
-const QUOTES: &[char] = &['"', '\u{201C}', '\u{201D}', '\u{300C}', '\u{300D}', '\u{300E}', '\u{300F}', '\u{2018}', '\u{2019}', '\''];
+const QUOTES: &[char] = &[
+    '"', '\u{201C}', '\u{201D}', '\u{300C}', '\u{300D}', '\u{300E}', '\u{300F}', '\u{2018}',
+    '\u{2019}', '\'',
+];
 
 /// The term inside `"**X**"`, `**"X"**`, `**X**`, `“X”`, `「X」`.
 fn strip_quotes(span: Span, text: &str) -> Option<Span> {
     let s = span.text(text);
-    let lead = s.len() - s.trim_start_matches(|c: char| QUOTES.contains(&c) || c == '*' || c == '_').len();
-    let trail = s.len() - s.trim_end_matches(|c: char| QUOTES.contains(&c) || c == '*' || c == '_').len();
+    let lead = s.len()
+        - s.trim_start_matches(|c: char| QUOTES.contains(&c) || c == '*' || c == '_')
+            .len();
+    let trail = s.len()
+        - s.trim_end_matches(|c: char| QUOTES.contains(&c) || c == '*' || c == '_')
+            .len();
     if lead + trail >= s.len() {
         return None;
     }
@@ -323,8 +368,12 @@ fn inner_quoted(span: Span, text: &str) -> Option<Span> {
     let open = s.find(|c: char| matches!(c, '"' | '\u{201C}' | '\u{300C}'))?;
     let after = &s[open..];
     let first_len = after.chars().next()?.len_utf8();
-    let close_rel = after[first_len..].find(|c: char| matches!(c, '"' | '\u{201D}' | '\u{300D}'))?;
-    let quoted = Span::new(span.start + open, span.start + open + first_len + close_rel + 1);
+    let close_rel =
+        after[first_len..].find(|c: char| matches!(c, '"' | '\u{201D}' | '\u{300D}'))?;
+    let quoted = Span::new(
+        span.start + open,
+        span.start + open + first_len + close_rel + 1,
+    );
     // include the closing quote's full width
     let close_char = after[first_len + close_rel..].chars().next()?;
     let quoted = Span::new(quoted.start, quoted.end - 1 + close_char.len_utf8());

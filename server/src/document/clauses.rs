@@ -70,7 +70,10 @@ fn is_heading_style(style: Option<NumberStyle>) -> bool {
 fn is_article_level(style: NumberStyle) -> bool {
     matches!(
         style,
-        NumberStyle::Dotted(1) | NumberStyle::SectionKeyword | NumberStyle::ClauseKeyword | NumberStyle::CnArticle
+        NumberStyle::Dotted(1)
+            | NumberStyle::SectionKeyword
+            | NumberStyle::ClauseKeyword
+            | NumberStyle::CnArticle
     )
 }
 
@@ -93,7 +96,10 @@ pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
         let heading_block = block.is_heading();
 
         // Close the levels that the new clause ends.
-        if let Some(pos) = stack.iter().rposition(|o| o.style.is_some() && o.style == style) {
+        if let Some(pos) = stack
+            .iter()
+            .rposition(|o| o.style.is_some() && o.style == style)
+        {
             stack.truncate(pos);
         } else {
             match style {
@@ -118,7 +124,10 @@ pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
                     }
                 }
                 Some(s) if is_article_level(s) => {
-                    while stack.last().is_some_and(|o| !o.heading && !o.style.is_some_and(is_article_level)) {
+                    while stack
+                        .last()
+                        .is_some_and(|o| !o.heading && !o.style.is_some_and(is_article_level))
+                    {
                         stack.pop();
                     }
                 }
@@ -144,7 +153,12 @@ pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
             let own = normalize_number(n);
             // `a)` reads as `(a)` once it follows its parent's number.
             let own = match style {
-                Some(NumberStyle::LowerAlphaHalf | NumberStyle::UpperAlphaHalf | NumberStyle::LowerRomanHalf | NumberStyle::ArabicHalf) => {
+                Some(
+                    NumberStyle::LowerAlphaHalf
+                    | NumberStyle::UpperAlphaHalf
+                    | NumberStyle::LowerRomanHalf
+                    | NumberStyle::ArabicHalf,
+                ) => {
                     format!("({})", own.trim_end_matches([')', '）']))
                 }
                 _ => own,
@@ -152,7 +166,10 @@ pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
             match (style, parent) {
                 // `1.` under `Section 10` is cited as `Section 10.1`.
                 (Some(NumberStyle::Dotted(1)), Some(p))
-                    if matches!(clauses[p].style, Some(NumberStyle::SectionKeyword | NumberStyle::ClauseKeyword)) =>
+                    if matches!(
+                        clauses[p].style,
+                        Some(NumberStyle::SectionKeyword | NumberStyle::ClauseKeyword)
+                    ) =>
                 {
                     match &clauses[p].label {
                         Some(pl) => format!("{pl}.{}", own.trim_end_matches('.')),
@@ -195,7 +212,12 @@ pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
                 .map(|c| c.to_ascii_lowercase()),
             _ => None,
         };
-        stack.push(Open { id, style, alpha: alpha_letter, heading: heading_block || is_heading_style(style) && block.kind != BlockKind::Clause });
+        stack.push(Open {
+            id,
+            style,
+            alpha: alpha_letter,
+            heading: heading_block || is_heading_style(style) && block.kind != BlockKind::Clause,
+        });
     }
     // Spans from block ranges; a clause's own span stops at its first sub-clause.
     for c in 0..clauses.len() {
@@ -218,7 +240,11 @@ pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
 /// `1.1.` → `1.1`, `Section 12.` → `Section 12`, `ARTICLE 5` stays.
 fn normalize_number(n: &str) -> String {
     let t = n.trim();
-    let t = if t.ends_with('.') && t.len() > 1 { &t[..t.len() - 1] } else { t };
+    let t = if t.ends_with('.') && t.len() > 1 {
+        &t[..t.len() - 1]
+    } else {
+        t
+    };
     t.to_string()
 }
 
@@ -232,35 +258,63 @@ fn heading_of(block: &Block, text: &str) -> Option<(String, Span)> {
     let body_text = body.text(text);
     let first_line_len = body_text.find(['\n', '\r']).unwrap_or(body_text.len());
     let line = Span::new(body.start, body.start + first_line_len);
-    if block.is_heading() || matches!(block.marker.as_ref().map(|m| m.token), Some(MarkerToken::CapsLine)) {
+    if block.is_heading()
+        || matches!(
+            block.marker.as_ref().map(|m| m.token),
+            Some(MarkerToken::CapsLine)
+        )
+    {
         return clean_title(line, text);
     }
     let line_text = line.text(text).trim();
     let cjk = line_text.chars().any(super::lang::is_cjk);
-    let short = if cjk { line_text.chars().count() <= 24 } else { line_text.len() <= 80 };
-    let ends_open = line_text.ends_with(SENTENCE_END) || line_text.ends_with(':') || line_text.ends_with('：');
-    if short && !ends_open && !line_text.is_empty() && (first_line_len < body_text.len() || block.body == Some(line)) {
+    let short = if cjk {
+        line_text.chars().count() <= 24
+    } else {
+        line_text.len() <= 80
+    };
+    let ends_open =
+        line_text.ends_with(SENTENCE_END) || line_text.ends_with(':') || line_text.ends_with('：');
+    if short
+        && !ends_open
+        && !line_text.is_empty()
+        && (first_line_len < body_text.len() || block.body == Some(line))
+    {
         // A whole first line that reads like a title.
         let words = line_text.split_whitespace().count();
-        if cjk || words <= 8 && line_text.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic()) {
+        if cjk
+            || words <= 8
+                && line_text
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+        {
             return clean_title(line, text);
         }
     }
     // Run-in heading: "Export Control. Customer shall …" or "**Export Control.** …"
     let stripped = line_text.trim_start_matches(['*', '_']);
-    let lead = line.text(text).len() - line.text(text).trim_start().len() + (line_text.len() - stripped.len());
+    let lead = line.text(text).len() - line.text(text).trim_start().len()
+        + (line_text.len() - stripped.len());
     if let Some(dot) = stripped.find(". ").or_else(|| stripped.find(".** ")) {
         let title = &stripped[..dot];
         let words: Vec<&str> = title.split_whitespace().collect();
-        let small = ["of", "and", "the", "to", "for", "in", "on", "with", "or", "a", "by"];
-        let company = ["Ltd", "Inc", "Co", "Corp", "LLC", "Limited", "GmbH", "AG", "S.A", "Pte", "PLC"];
+        let small = [
+            "of", "and", "the", "to", "for", "in", "on", "with", "or", "a", "by",
+        ];
+        let company = [
+            "Ltd", "Inc", "Co", "Corp", "LLC", "Limited", "GmbH", "AG", "S.A", "Pte", "PLC",
+        ];
         if !words.is_empty()
             && !title.contains(',')
             && !company.iter().any(|c| title.ends_with(c))
             && words.len() <= 6
             && title.len() <= 60
             && words.iter().all(|w| {
-                w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) || small.contains(w)
+                w.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                    || small.contains(w)
             })
             && words[0].chars().next().is_some_and(|c| c.is_uppercase())
         {
@@ -273,9 +327,16 @@ fn heading_of(block: &Block, text: &str) -> Option<(String, Span)> {
 
 fn clean_title(span: Span, text: &str) -> Option<(String, Span)> {
     let raw = span.text(text);
-    let trimmed_start = raw.len() - raw.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '【' | '[' | '—' | '–' | '-' | ':' | '：')).len();
+    let trimmed_start = raw.len()
+        - raw
+            .trim_start_matches(|c: char| {
+                c.is_whitespace()
+                    || matches!(c, '*' | '_' | '【' | '[' | '—' | '–' | '-' | ':' | '：')
+            })
+            .len();
     let rest = &raw[trimmed_start..];
-    let inner = rest.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '】' | ']' | '#'));
+    let inner = rest
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '】' | ']' | '#'));
     if inner.is_empty() {
         return None;
     }

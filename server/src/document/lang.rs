@@ -3,7 +3,19 @@
 use serde::Serialize;
 
 /// A natural language Comity knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     En,
@@ -21,7 +33,9 @@ impl Lang {
     pub fn parse(s: &str) -> Option<Lang> {
         match s.to_ascii_lowercase().as_str() {
             "en" | "english" | "en-us" | "en-gb" => Some(Lang::En),
-            "zh" | "chinese" | "zh-cn" | "zh-hans" | "zh-hant" | "zh-tw" | "zh-hk" | "cn" => Some(Lang::Zh),
+            "zh" | "chinese" | "zh-cn" | "zh-hans" | "zh-hant" | "zh-tw" | "zh-hk" | "cn" => {
+                Some(Lang::Zh)
+            }
             _ => None,
         }
     }
@@ -48,7 +62,10 @@ impl LangCounts {
         }
         // CJK ideographs are three bytes in UTF-8, with lead bytes E3..E9 (and
         // F0 for the supplementary planes); only look at chars when one is present.
-        if text.bytes().any(|b| (0xE3..=0xE9).contains(&b) || b == 0xF0) {
+        if text
+            .bytes()
+            .any(|b| (0xE3..=0xE9).contains(&b) || b == 0xF0)
+        {
             counts.cjk = text.chars().filter(|c| is_cjk(*c)).count() as u32;
         }
         counts

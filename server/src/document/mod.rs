@@ -58,10 +58,20 @@ impl fmt::Display for EditError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EditError::OutOfRange { span, len } => {
-                write!(f, "edit range {}..{} reaches past the end of the text ({len} bytes)", span.start, span.end)
+                write!(
+                    f,
+                    "edit range {}..{} reaches past the end of the text ({len} bytes)",
+                    span.start, span.end
+                )
             }
-            EditError::NotCharBoundary { offset } => write!(f, "edit offset {offset} is inside a character"),
-            EditError::Reversed { span } => write!(f, "edit range {}..{} starts after it ends", span.start, span.end),
+            EditError::NotCharBoundary { offset } => {
+                write!(f, "edit offset {offset} is inside a character")
+            }
+            EditError::Reversed { span } => write!(
+                f,
+                "edit range {}..{} starts after it ends",
+                span.start, span.end
+            ),
         }
     }
 }
@@ -118,10 +128,16 @@ fn point_at(text: &str, offset: usize) -> Point {
 fn advance_point(start: Point, inserted: &str) -> Point {
     let rows = memchr::memchr_iter(b'\n', inserted.as_bytes()).count();
     if rows == 0 {
-        Point { row: start.row, column: start.column + inserted.len() }
+        Point {
+            row: start.row,
+            column: start.column + inserted.len(),
+        }
     } else {
         let col = inserted.len() - memchr::memrchr(b'\n', inserted.as_bytes()).unwrap() - 1;
-        Point { row: start.row + rows, column: col }
+        Point {
+            row: start.row + rows,
+            column: col,
+        }
     }
 }
 
@@ -206,7 +222,12 @@ impl Document {
             return self.clause_of_block(b);
         }
         // Between blocks: the clause whose span covers the offset.
-        self.clauses.iter().enumerate().rev().find(|(_, c)| c.span.contains(offset)).map(|(i, _)| i)
+        self.clauses
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, c)| c.span.contains(offset))
+            .map(|(i, _)| i)
     }
 
     /// The ancestors of a clause, innermost first, the clause itself included.
@@ -281,15 +302,29 @@ impl Document {
 
         let delta = new_end as isize - span.end as isize;
         let (rebuilt, region) = self.rebuild_blocks(span, delta, dirty);
-        let old_facts = (self.parties.clone(), self.governing_law.clone(), self.languages.clone());
+        let old_facts = (
+            self.parties.clone(),
+            self.governing_law.clone(),
+            self.languages.clone(),
+        );
         let old_term_texts = std::mem::take(&mut self.terms);
         self.rebuild_model();
         let definitions_changed = old_term_texts.len() != self.terms.len()
             || old_term_texts.iter().zip(&self.terms).any(|(a, b)| {
-                a.term != b.term || a.form != b.form || a.definition_span.len() != b.definition_span.len()
+                a.term != b.term
+                    || a.form != b.form
+                    || a.definition_span.len() != b.definition_span.len()
             })
-            || self.terms.iter().any(|t| t.definition_span.overlaps(&region));
-        let facts_changed = old_facts != (self.parties.clone(), self.governing_law.clone(), self.languages.clone());
+            || self
+                .terms
+                .iter()
+                .any(|t| t.definition_span.overlaps(&region));
+        let facts_changed = old_facts
+            != (
+                self.parties.clone(),
+                self.governing_law.clone(),
+                self.languages.clone(),
+            );
         let mut clauses = Vec::new();
         for b in rebuilt.clone() {
             if let Some(c) = self.block_clause[b] {
@@ -298,21 +333,40 @@ impl Document {
                 }
             }
         }
-        Ok(EditSummary { blocks: rebuilt, clauses, span: region, definitions_changed, facts_changed })
+        Ok(EditSummary {
+            blocks: rebuilt,
+            clauses,
+            span: region,
+            definitions_changed,
+            facts_changed,
+        })
     }
 
     /// Replaces the blocks around an edit with those of the re-parsed units.
     /// Returns the range of new block indices and the text region they cover.
-    fn rebuild_blocks(&mut self, edit: Span, delta: isize, dirty: Span) -> (std::ops::Range<usize>, Span) {
+    fn rebuild_blocks(
+        &mut self,
+        edit: Span,
+        delta: isize,
+        dirty: Span,
+    ) -> (std::ops::Range<usize>, Span) {
         // The units of the new tree that overlap the dirty region.
         let root = self.tree.root_node();
         let mut units = Vec::new();
         collect_units(root, dirty, &mut units);
         let region = match (units.first(), units.last()) {
-            (Some(first), Some(last)) => Span::new(first.start_byte(), last.end_byte().min(self.text.len())),
-            _ => Span::new(dirty.start.min(self.text.len()), dirty.end.min(self.text.len())),
+            (Some(first), Some(last)) => {
+                Span::new(first.start_byte(), last.end_byte().min(self.text.len()))
+            }
+            _ => Span::new(
+                dirty.start.min(self.text.len()),
+                dirty.end.min(self.text.len()),
+            ),
         };
-        let region = region.union(&Span::new(dirty.start.min(self.text.len()), dirty.end.min(self.text.len())));
+        let region = region.union(&Span::new(
+            dirty.start.min(self.text.len()),
+            dirty.end.min(self.text.len()),
+        ));
         let mut fresh = Vec::new();
         for u in &units {
             blocks::collect(*u, &self.text, &mut fresh);
@@ -346,7 +400,10 @@ impl Document {
         self.blocks = kept_before;
         // The region is a union of whole units, so the blocks fit together; if
         // they ever do not, read the whole tree again rather than be wrong.
-        let consistent = self.blocks.windows(2).all(|w| w[0].span.end <= w[1].span.start);
+        let consistent = self
+            .blocks
+            .windows(2)
+            .all(|w| w[0].span.end <= w[1].span.start);
         if !consistent {
             let mut all = Vec::new();
             blocks::collect(self.tree.root_node(), &self.text, &mut all);
@@ -396,11 +453,16 @@ impl Document {
     fn find_governing_law(&self) -> Option<GoverningLaw> {
         let mut best: Option<(bool, GoverningLaw)> = None;
         for (b, block) in self.blocks.iter().enumerate() {
-            let Some(law) = parties::governing_law_in(block, &self.text) else { continue };
+            let Some(law) = parties::governing_law_in(block, &self.text) else {
+                continue;
+            };
             let headed = self.block_clause[b].is_some_and(|c| {
-                self.clause_path(c)
-                    .iter()
-                    .any(|&id| self.clauses[id].heading.as_deref().is_some_and(parties::is_governing_law_heading))
+                self.clause_path(c).iter().any(|&id| {
+                    self.clauses[id]
+                        .heading
+                        .as_deref()
+                        .is_some_and(parties::is_governing_law_heading)
+                })
             });
             if best.as_ref().is_none_or(|(h, _)| headed || !*h) {
                 best = Some((headed, law));
@@ -412,7 +474,11 @@ impl Document {
 
 /// Collects the units (sections, and blocks directly in the document or a
 /// part) that overlap `span`, in order.
-fn collect_units<'t>(node: tree_sitter::Node<'t>, span: Span, out: &mut Vec<tree_sitter::Node<'t>>) {
+fn collect_units<'t>(
+    node: tree_sitter::Node<'t>,
+    span: Span,
+    out: &mut Vec<tree_sitter::Node<'t>>,
+) {
     let mut cursor = node.walk();
     for child in node.children(&mut cursor) {
         let cs = Span::new(child.start_byte(), child.end_byte());

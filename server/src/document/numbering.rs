@@ -83,7 +83,9 @@ impl NumberStyle {
 }
 
 fn is_roman(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| matches!(c.to_ascii_lowercase(), 'i' | 'v' | 'x' | 'l' | 'c'))
+    !s.is_empty()
+        && s.chars()
+            .all(|c| matches!(c.to_ascii_lowercase(), 'i' | 'v' | 'x' | 'l' | 'c'))
 }
 
 /// The letters or digits inside `(a)`, `a)`, `（一）`, …
@@ -132,7 +134,10 @@ pub fn style_of(block: &Block, number: &str, previous_alpha: Option<char>) -> Op
             let first = c.chars().next()?;
             let paren = n.starts_with('(') || n.starts_with('（');
             let half = !paren && (n.ends_with(')') || n.ends_with('）'));
-            if n.chars().next().is_some_and(|ch| matches!(ch, '\u{2460}'..='\u{2473}' | '\u{2776}'..='\u{277F}')) {
+            if n.chars()
+                .next()
+                .is_some_and(|ch| matches!(ch, '\u{2460}'..='\u{2473}' | '\u{2776}'..='\u{277F}'))
+            {
                 NumberStyle::Circled
             } else if first.is_ascii_digit() && n.contains('.') && !half && !paren {
                 let parts = n.trim_end_matches('.').split('.').count();
@@ -176,7 +181,9 @@ pub fn style_of(block: &Block, number: &str, previous_alpha: Option<char>) -> Op
 /// Whether a block of this kind opens a clause (as opposed to belonging to one).
 pub fn opens_clause(block: &Block) -> bool {
     match block.kind {
-        BlockKind::PartHeading | BlockKind::Subheading | BlockKind::Article | BlockKind::Clause => true,
+        BlockKind::PartHeading | BlockKind::Subheading | BlockKind::Article | BlockKind::Clause => {
+            true
+        }
         BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Quote | BlockKind::Code => false,
     }
 }

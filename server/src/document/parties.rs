@@ -32,7 +32,11 @@ impl Jurisdiction {
     /// Reads a place name as written in a contract ("the People's Republic of
     /// China", "England and Wales", "State of New York", "中华人民共和国").
     pub fn from_name(name: &str) -> Option<Jurisdiction> {
-        let n = name.trim().trim_start_matches("the ").trim_start_matches("The ").to_lowercase();
+        let n = name
+            .trim()
+            .trim_start_matches("the ")
+            .trim_start_matches("The ")
+            .to_lowercase();
         let n = n.trim_end_matches(|c: char| !c.is_alphanumeric() && !super::lang::is_cjk(c));
         if n.is_empty() {
             return None;
@@ -44,16 +48,47 @@ impl Jurisdiction {
             Jurisdiction::Macau
         } else if has(&["taiwan", "台湾"]) {
             Jurisdiction::Taiwan
-        } else if has(&["people's republic of china", "people’s republic of china", "prc", "p.r.c", "p. r. china", "p.r. china", "中华人民共和国", "中国", "mainland china"])
-            || n == "china"
+        } else if has(&[
+            "people's republic of china",
+            "people’s republic of china",
+            "prc",
+            "p.r.c",
+            "p. r. china",
+            "p.r. china",
+            "中华人民共和国",
+            "中国",
+            "mainland china",
+        ]) || n == "china"
         {
             Jurisdiction::Prc
         } else if has(&[
-            "united states", "u.s.", "usa", "new york", "delaware", "california", "texas", "washington", "illinois",
-            "massachusetts", "nevada", "美国", "纽约", "特拉华", "加利福尼亚", "加州",
+            "united states",
+            "u.s.",
+            "usa",
+            "new york",
+            "delaware",
+            "california",
+            "texas",
+            "washington",
+            "illinois",
+            "massachusetts",
+            "nevada",
+            "美国",
+            "纽约",
+            "特拉华",
+            "加利福尼亚",
+            "加州",
         ]) {
             Jurisdiction::Us
-        } else if has(&["england", "wales", "united kingdom", "scotland", "english", "英国", "英格兰"]) {
+        } else if has(&[
+            "england",
+            "wales",
+            "united kingdom",
+            "scotland",
+            "english",
+            "英国",
+            "英格兰",
+        ]) {
             Jurisdiction::Uk
         } else if has(&["singapore", "新加坡"]) {
             Jurisdiction::Singapore
@@ -62,8 +97,23 @@ impl Jurisdiction {
         } else if has(&["japan", "日本"]) {
             Jurisdiction::Japan
         } else if has(&[
-            "germany", "france", "netherlands", "ireland", "luxembourg", "belgium", "italy", "spain", "sweden",
-            "european union", "finland", "denmark", "austria", "德国", "法国", "荷兰", "欧盟",
+            "germany",
+            "france",
+            "netherlands",
+            "ireland",
+            "luxembourg",
+            "belgium",
+            "italy",
+            "spain",
+            "sweden",
+            "european union",
+            "finland",
+            "denmark",
+            "austria",
+            "德国",
+            "法国",
+            "荷兰",
+            "欧盟",
         ]) {
             Jurisdiction::Eu
         } else {
@@ -150,9 +200,20 @@ static GOVERNING_LAW: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether a heading names the governing-law clause.
 pub fn is_governing_law_heading(heading: &str) -> bool {
     let h = heading.to_lowercase();
-    ["governing law", "applicable law", "choice of law", "law and jurisdiction", "law and dispute", "适用法律", "法律适用", "管辖法律", "争议解决", "准据法"]
-        .iter()
-        .any(|k| h.contains(k))
+    [
+        "governing law",
+        "applicable law",
+        "choice of law",
+        "law and jurisdiction",
+        "law and dispute",
+        "适用法律",
+        "法律适用",
+        "管辖法律",
+        "争议解决",
+        "准据法",
+    ]
+    .iter()
+    .any(|k| h.contains(k))
 }
 
 /// Finds the governing-law statement in a block, if it has one.
@@ -162,7 +223,12 @@ pub fn governing_law_in(block: &Block, text: &str) -> Option<GoverningLaw> {
     }
     let s = block.span.text(text);
     for caps in GOVERNING_LAW.captures_iter(s) {
-        let Some(m) = caps.name("place").or_else(|| caps.name("adj")).or_else(|| caps.name("adj2")).or_else(|| caps.name("zhplace")) else {
+        let Some(m) = caps
+            .name("place")
+            .or_else(|| caps.name("adj"))
+            .or_else(|| caps.name("adj2"))
+            .or_else(|| caps.name("zhplace"))
+        else {
             continue;
         };
         // "依据美国特拉华州法律设立" describes incorporation, not the governing law.
@@ -182,7 +248,11 @@ pub fn governing_law_in(block: &Block, text: &str) -> Option<GoverningLaw> {
         }
         if let Some(j) = Jurisdiction::from_name(name) {
             let start = block.span.start + m.start();
-            return Some(GoverningLaw { jurisdiction: j, name: name.to_string(), span: Span::new(start, start + name.len()) });
+            return Some(GoverningLaw {
+                jurisdiction: j,
+                name: name.to_string(),
+                span: Span::new(start, start + name.len()),
+            });
         }
     }
     None
@@ -213,7 +283,10 @@ pub fn find_parties(blocks: &[Block], terms: &[DefinedTerm], text: &str) -> Vec<
             continue;
         }
         let context_end = blocks[t.block].span.end.min(t.definition_span.end + 400);
-        let context = Span::new(t.definition_span.start, context_end.max(t.definition_span.end));
+        let context = Span::new(
+            t.definition_span.start,
+            context_end.max(t.definition_span.end),
+        );
         let mut party = Party {
             name,
             name_span,
@@ -222,9 +295,17 @@ pub fn find_parties(blocks: &[Block], terms: &[DefinedTerm], text: &str) -> Vec<
             hints: Vec::new(),
             jurisdiction: None,
         };
-        collect_hints(&mut party, Span::new(t.definition_span.start, t.definition_span.end), text);
+        collect_hints(
+            &mut party,
+            Span::new(t.definition_span.start, t.definition_span.end),
+            text,
+        );
         // An address or incorporation statement that follows the definition.
-        collect_hints(&mut party, Span::new(t.definition_span.end, context.end), text);
+        collect_hints(
+            &mut party,
+            Span::new(t.definition_span.end, context.end),
+            text,
+        );
         push_party(&mut parties, party);
     }
     // Label lines: `甲方（买方）：上海某某有限公司`, `Buyer: Acme Co., Ltd.`
@@ -233,10 +314,16 @@ pub fn find_parties(blocks: &[Block], terms: &[DefinedTerm], text: &str) -> Vec<
             continue;
         }
         let s = block.span.text(text);
-        let Some(caps) = ROLE_LABEL.captures(s) else { continue };
+        let Some(caps) = ROLE_LABEL.captures(s) else {
+            continue;
+        };
         let name_m = caps.name("name").unwrap();
         let raw = name_m.as_str();
-        let raw = raw[..raw.find(['（', '(', '，', ',', '；', ';']).filter(|&i| i > 0).unwrap_or(raw.len())].trim_end_matches(['*', ' ', '。']);
+        let raw = raw[..raw
+            .find(['（', '(', '，', ',', '；', ';'])
+            .filter(|&i| i > 0)
+            .unwrap_or(raw.len())]
+            .trim_end_matches(['*', ' ', '。']);
         if !ORG_SUFFIX.is_match(raw) {
             continue;
         }
@@ -246,7 +333,10 @@ pub fn find_parties(blocks: &[Block], terms: &[DefinedTerm], text: &str) -> Vec<
             name: raw.trim().to_string(),
             name_span: Span::new(name_start, name_start + raw.trim().len()),
             short_name: Some(role.as_str().to_string()),
-            role_span: Some(Span::new(block.span.start + role.start(), block.span.start + role.end())),
+            role_span: Some(Span::new(
+                block.span.start + role.start(),
+                block.span.start + role.end(),
+            )),
             hints: Vec::new(),
             jurisdiction: None,
         };
@@ -283,7 +373,26 @@ fn push_party(parties: &mut Vec<Party>, party: Party) {
 fn party_name(before: &str, base: usize) -> (String, Span) {
     // "Acme Corp., a Delaware corporation, with its office at … " → "Acme Corp."
     let mut end = before.len();
-    for stop in [" as ", ", a ", ", an ", "，一家", ", incorporated", ", organized", ", organised", ", a company", ", having", ", with its", " whose ", ", registered", "，住所", "，地址", "，注册地址", ",住所", "，法定代表人", "，统一社会信用代码"] {
+    for stop in [
+        " as ",
+        ", a ",
+        ", an ",
+        "，一家",
+        ", incorporated",
+        ", organized",
+        ", organised",
+        ", a company",
+        ", having",
+        ", with its",
+        " whose ",
+        ", registered",
+        "，住所",
+        "，地址",
+        "，注册地址",
+        ",住所",
+        "，法定代表人",
+        "，统一社会信用代码",
+    ] {
         if let Some(i) = before.find(stop) {
             end = end.min(i);
         }
@@ -305,18 +414,29 @@ fn party_name(before: &str, base: usize) -> (String, Span) {
     // `Shenzhen Foo Co., Ltd. (深圳市某某有限公司)` — drop a parenthesised
     // translation after a complete company name.
     loop {
-        let t = candidate.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '*'));
-        let Some(open) = matching_open_paren(t) else { break };
+        let t = candidate
+            .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '*'));
+        let Some(open) = matching_open_paren(t) else {
+            break;
+        };
         if !ORG_SUFFIX.is_match(&t[..open]) {
             break;
         }
         candidate = &t[..open];
     }
-    let trimmed = candidate.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '*' | '_'));
+    let trimmed = candidate
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '*' | '_'));
     let lead = trimmed.len()
-        - trimmed.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | ':' | '：' | '*' | '_')).len();
+        - trimmed
+            .trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, ',' | '，' | ':' | '：' | '*' | '_')
+            })
+            .len();
     let name = &trimmed[lead..];
-    (name.to_string(), Span::new(base + lead, base + lead + name.len()))
+    (
+        name.to_string(),
+        Span::new(base + lead, base + lead + name.len()),
+    )
 }
 
 static ROLE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -351,7 +471,11 @@ fn collect_hints(party: &mut Party, span: Span, text: &str) {
     }
     let s = span.text(text);
     for caps in INCORPORATION.captures_iter(s) {
-        let m = caps.name("place").or_else(|| caps.name("adj")).or_else(|| caps.name("zhplace")).unwrap();
+        let m = caps
+            .name("place")
+            .or_else(|| caps.name("adj"))
+            .or_else(|| caps.name("zhplace"))
+            .unwrap();
         if let Some(j) = Jurisdiction::from_name(trim_place(m.as_str())) {
             party.hints.push(JurisdictionHint {
                 kind: HintKind::Incorporation,
@@ -363,7 +487,10 @@ fn collect_hints(party: &mut Party, span: Span, text: &str) {
     for caps in ADDRESS.captures_iter(s) {
         let m = caps.name("addr").unwrap();
         let addr = m.as_str();
-        let j = if let Some(place) = FOREIGN_PLACE.find(addr).or_else(|| NON_PRC_CHINESE_PLACE.find(addr)) {
+        let j = if let Some(place) = FOREIGN_PLACE
+            .find(addr)
+            .or_else(|| NON_PRC_CHINESE_PLACE.find(addr))
+        {
             Jurisdiction::from_name(place.as_str())
         } else if PRC_PLACE.is_match(addr) {
             Some(Jurisdiction::Prc)
@@ -381,8 +508,13 @@ fn collect_hints(party: &mut Party, span: Span, text: &str) {
     // The name itself: `上海某某有限公司`, `Shenzhen Foo Technology Co., Ltd.`
     if party.hints.iter().all(|h| h.kind != HintKind::NameForm) {
         let name = party.name.as_str();
-        let zh_company = ["有限公司", "有限责任公司", "股份有限公司"].iter().any(|s| name.contains(s));
-        let j = if let Some(place) = FOREIGN_PLACE.find(name).or_else(|| NON_PRC_CHINESE_PLACE.find(name)) {
+        let zh_company = ["有限公司", "有限责任公司", "股份有限公司"]
+            .iter()
+            .any(|s| name.contains(s));
+        let j = if let Some(place) = FOREIGN_PLACE
+            .find(name)
+            .or_else(|| NON_PRC_CHINESE_PLACE.find(name))
+        {
             Jurisdiction::from_name(place.as_str())
         } else if zh_company || (PRC_PLACE.is_match(name) && ORG_SUFFIX.is_match(name)) {
             Some(Jurisdiction::Prc)
@@ -390,13 +522,21 @@ fn collect_hints(party: &mut Party, span: Span, text: &str) {
             None
         };
         if let Some(j) = j {
-            party.hints.push(JurisdictionHint { kind: HintKind::NameForm, jurisdiction: j, span: party.name_span });
+            party.hints.push(JurisdictionHint {
+                kind: HintKind::NameForm,
+                jurisdiction: j,
+                span: party.name_span,
+            });
         }
     }
 }
 
 fn strongest(hints: &[JurisdictionHint]) -> Option<Jurisdiction> {
-    for kind in [HintKind::Incorporation, HintKind::Address, HintKind::NameForm] {
+    for kind in [
+        HintKind::Incorporation,
+        HintKind::Address,
+        HintKind::NameForm,
+    ] {
         if let Some(h) = hints.iter().find(|h| h.kind == kind) {
             return Some(h.jurisdiction.clone());
         }

@@ -8,11 +8,12 @@
 use crate::Span;
 
 const ABBREVIATIONS: &[&str] = &[
-    "u.s", "u.k", "e.u", "p.r.c", "p.r", "u.n", "no", "nos", "co", "ltd", "inc", "corp", "llc", "plc", "pte", "s.a",
-    "n.a", "b.v", "n.v", "e.g", "i.e", "etc", "cf", "vs", "v", "art", "arts", "sec", "secs", "para", "paras", "cl",
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "fig", "approx", "dept", "govt", "reg", "regs", "c.f.r", "u.s.c",
-    "f.r", "fed", "incl", "min", "max", "viz", "al", "ref", "sch", "annex", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "hk", "sar",
+    "u.s", "u.k", "e.u", "p.r.c", "p.r", "u.n", "no", "nos", "co", "ltd", "inc", "corp", "llc",
+    "plc", "pte", "s.a", "n.a", "b.v", "n.v", "e.g", "i.e", "etc", "cf", "vs", "v", "art", "arts",
+    "sec", "secs", "para", "paras", "cl", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "fig",
+    "approx", "dept", "govt", "reg", "regs", "c.f.r", "u.s.c", "f.r", "fed", "incl", "min", "max",
+    "viz", "al", "ref", "sch", "annex", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "hk", "sar",
 ];
 
 fn is_abbreviation(word: &str) -> bool {
@@ -40,12 +41,19 @@ pub fn split(text: &str, span: Span) -> Vec<Span> {
                 let after = &s[i + 1..];
                 let next = after.chars().next();
                 let closing = next.is_some_and(|n| matches!(n, '"' | '”' | '\'' | '’' | ')'));
-                let rest = if closing { &after[next.map(char::len_utf8).unwrap_or(0)..] } else { after };
+                let rest = if closing {
+                    &after[next.map(char::len_utf8).unwrap_or(0)..]
+                } else {
+                    after
+                };
                 let spaced = rest.starts_with([' ', '\t', '\n', '\r', '\u{a0}']) || rest.is_empty();
                 let upcoming = rest.trim_start();
                 let starts_new = upcoming.is_empty()
                     || upcoming.chars().next().is_some_and(|n| {
-                        n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '“' | '(' | '[' | '（') || super::lang::is_cjk(n)
+                        n.is_uppercase()
+                            || n.is_ascii_digit()
+                            || matches!(n, '"' | '“' | '(' | '[' | '（')
+                            || super::lang::is_cjk(n)
                     });
                 if c == '.' && spaced && starts_new {
                     let word_start = s[..i]
@@ -56,14 +64,19 @@ pub fn split(text: &str, span: Span) -> Vec<Span> {
                         .unwrap_or(0);
                     let word = &s[word_start..i];
                     !is_abbreviation(word)
-                        && !(word.chars().all(|ch| ch.is_ascii_digit() || ch == '.') && !word.is_empty() && i + 1 < bytes.len() && upcoming.chars().next().is_some_and(|n| n.is_ascii_digit()))
+                        && !(word.chars().all(|ch| ch.is_ascii_digit() || ch == '.')
+                            && !word.is_empty()
+                            && i + 1 < bytes.len()
+                            && upcoming.chars().next().is_some_and(|n| n.is_ascii_digit()))
                 } else {
                     spaced && starts_new
                 }
             }
             '\n' => {
                 // A blank line always ends a sentence.
-                s[i + 1..].trim_start_matches([' ', '\t', '\r']).starts_with('\n')
+                s[i + 1..]
+                    .trim_start_matches([' ', '\t', '\r'])
+                    .starts_with('\n')
             }
             _ => false,
         };
@@ -91,7 +104,10 @@ fn push_trimmed(out: &mut Vec<Span>, s: &str, base: usize, start: usize, end: us
     let lead = piece.len() - piece.trim_start().len();
     let trimmed = piece.trim();
     if !trimmed.is_empty() {
-        out.push(Span::new(base + start + lead, base + start + lead + trimmed.len()));
+        out.push(Span::new(
+            base + start + lead,
+            base + start + lead + trimmed.len(),
+        ));
     }
 }
 
@@ -100,24 +116,39 @@ mod tests {
     use super::*;
 
     fn texts(t: &str) -> Vec<&str> {
-        split(t, Span::new(0, t.len())).into_iter().map(|s| s.text(t)).collect()
+        split(t, Span::new(0, t.len()))
+            .into_iter()
+            .map(|s| s.text(t))
+            .collect()
     }
 
     #[test]
     fn english_abbreviations_do_not_end_sentences() {
         assert_eq!(
-            texts("Acme Co., Ltd. shall comply with the U.S. EAR. Buyer shall pay. See No. 803 of 2025."),
-            vec!["Acme Co., Ltd. shall comply with the U.S. EAR.", "Buyer shall pay.", "See No. 803 of 2025."]
+            texts(
+                "Acme Co., Ltd. shall comply with the U.S. EAR. Buyer shall pay. See No. 803 of 2025."
+            ),
+            vec![
+                "Acme Co., Ltd. shall comply with the U.S. EAR.",
+                "Buyer shall pay.",
+                "See No. 803 of 2025."
+            ]
         );
     }
 
     #[test]
     fn chinese_sentences() {
-        assert_eq!(texts("买方应遵守。卖方应交付！是否？"), vec!["买方应遵守。", "卖方应交付！", "是否？"]);
+        assert_eq!(
+            texts("买方应遵守。卖方应交付！是否？"),
+            vec!["买方应遵守。", "卖方应交付！", "是否？"]
+        );
     }
 
     #[test]
     fn numbers_with_dots_stay_together() {
-        assert_eq!(texts("See Section 12.3 and 15 C.F.R. 744.11. Then stop."), vec!["See Section 12.3 and 15 C.F.R. 744.11.", "Then stop."]);
+        assert_eq!(
+            texts("See Section 12.3 and 15 C.F.R. 744.11. Then stop."),
+            vec!["See Section 12.3 and 15 C.F.R. 744.11.", "Then stop."]
+        );
     }
 }

@@ -27,7 +27,12 @@ pub struct DefinedTerm {
 }
 
 /// Reads the definitions out of the blocks.
-pub fn build(blocks: &[Block], clauses: &[Clause], block_clause: &[Option<ClauseId>], text: &str) -> Vec<DefinedTerm> {
+pub fn build(
+    blocks: &[Block],
+    clauses: &[Clause],
+    block_clause: &[Option<ClauseId>],
+    text: &str,
+) -> Vec<DefinedTerm> {
     let mut terms = Vec::new();
     for (b, block) in blocks.iter().enumerate() {
         if block.kind.is_quoted_material() {
@@ -53,7 +58,10 @@ pub fn build(blocks: &[Block], clauses: &[Clause], block_clause: &[Option<Clause
                             }
                         }
                     }
-                    Span::new(site.construct.start, trim_back(text, site.construct.start, end))
+                    Span::new(
+                        site.construct.start,
+                        trim_back(text, site.construct.start, end),
+                    )
                 }
                 DefinitionForm::Inline => {
                     let prev_end = k
@@ -79,7 +87,9 @@ pub fn build(blocks: &[Block], clauses: &[Clause], block_clause: &[Option<Clause
 
 fn trim_back(text: &str, start: usize, end: usize) -> usize {
     let s = &text[start..end];
-    start + s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ';' | '；' | ',' | '，')).len()
+    start
+        + s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ';' | '；' | ',' | '，'))
+            .len()
 }
 
 /// Skips the punctuation and joining words between two inline definitions
@@ -88,8 +98,20 @@ fn skip_joiners(text: &str, from: usize, to: usize) -> usize {
     let mut s = &text[from..to];
     loop {
         let before = s.len();
-        s = s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | ';' | '；' | '、' | ')' | '）' | '.'));
-        for joiner in ["and ", "And ", "AND ", "between ", "BETWEEN ", "by and between ", "与", "和", "及"] {
+        s = s.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | '，' | ';' | '；' | '、' | ')' | '）' | '.')
+        });
+        for joiner in [
+            "and ",
+            "And ",
+            "AND ",
+            "between ",
+            "BETWEEN ",
+            "by and between ",
+            "与",
+            "和",
+            "及",
+        ] {
             if let Some(rest) = s.strip_prefix(joiner) {
                 s = rest;
             }
@@ -130,26 +152,46 @@ impl TermMatcher {
 
     /// Uses of the terms inside `span` of `text`, in order.
     pub fn find(&self, text: &str, span: Span) -> Vec<(TermId, Span)> {
-        let Some(ac) = &self.automaton else { return Vec::new() };
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
         let hay = &text[span.start..span.end];
         let mut out = Vec::new();
         for m in ac.find_iter(hay) {
             let (s, e) = (m.start(), m.end());
-            let term_is_latin = hay[s..e].chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+            let term_is_latin = hay[s..e]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric());
             if term_is_latin {
-                let before_ok = hay[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                let before_ok = hay[..s]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric());
                 let rest = &hay[e..];
                 let suffix = ["'s", "’s", "es", "s", "'", "’"]
                     .iter()
-                    .find(|suf| rest.starts_with(**suf) && rest[suf.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
+                    .find(|suf| {
+                        rest.starts_with(**suf)
+                            && rest[suf.len()..]
+                                .chars()
+                                .next()
+                                .is_none_or(|c| !c.is_alphanumeric())
+                    })
                     .map(|suf| suf.len())
                     .unwrap_or(0);
-                let after_ok = rest[suffix..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                let after_ok = rest[suffix..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric());
                 if !(before_ok && after_ok) {
                     continue;
                 }
             }
-            out.push((self.ids[m.pattern().as_usize()], Span::new(span.start + s, span.start + e)));
+            out.push((
+                self.ids[m.pattern().as_usize()],
+                Span::new(span.start + s, span.start + e),
+            ));
         }
         out
     }

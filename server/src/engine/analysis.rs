@@ -1,0 +1,595 @@
+//! Document-level facts the rules need (trigger words, tainted defined terms,
+//! the PRC nexus) and the signals of one sentence.
+
+use std::collections::HashSet;
+
+use crate::Span;
+use crate::document::{DefinitionForm, Document, TermId, TermMatcher};
+use crate::rules::lexicon::Hit;
+use crate::rules::{CompiledDetect, GroupId, RuleSet};
+
+use super::settings::{Nexus, Settings};
+
+/// Ids of the groups the engine itself reasons with.
+#[derive(Debug, Clone)]
+pub struct Ids {
+    pub us_law: GroupId,
+    pub us_authority: GroupId,
+    pub us_list: GroupId,
+    pub un_list: GroupId,
+    pub us_generic: GroupId,
+    pub control_word: GroupId,
+    pub sanctions_term: GroupId,
+    pub chips: GroupId,
+    pub vendors: GroupId,
+    pub xinjiang: GroupId,
+    pub sec889: GroupId,
+    pub third_country: GroupId,
+    pub po_target: GroupId,
+    pub mandatory_law: GroupId,
+    pub un: GroupId,
+    pub negation: GroupId,
+    pub self_only: GroupId,
+    pub blocking_law: GroupId,
+    pub blocking_eu: GroupId,
+    pub own_law: GroupId,
+    pub permitted_by_law: GroupId,
+    pub escalator: GroupId,
+    pub adverse_action: GroupId,
+    pub recital: GroupId,
+    pub dcs: GroupId,
+    pub defines_term: GroupId,
+    pub us_nexus: GroupId,
+    pub us_list_any: GroupId,
+    pub chinese_target: GroupId,
+    pub tainted_term: GroupId,
+    pub unresolved_term: GroupId,
+    pub un_only: GroupId,
+}
+
+impl Ids {
+    fn new(rules: &RuleSet) -> Ids {
+        let l = &rules.lexicon;
+        Ids {
+            us_law: l.id("us_law"),
+            us_authority: l.id("us_authority"),
+            us_list: l.id("us_list"),
+            un_list: l.id("un_list"),
+            us_generic: l.id("us_generic"),
+            control_word: l.id("control_word"),
+            sanctions_term: l.id("sanctions_term"),
+            chips: l.id("chips"),
+            vendors: l.id("vendors"),
+            xinjiang: l.id("xinjiang"),
+            sec889: l.id("sec889"),
+            third_country: l.id("third_country"),
+            po_target: l.id("po_target"),
+            mandatory_law: l.id("mandatory_law"),
+            un: l.id("un"),
+            negation: l.id("negation"),
+            self_only: l.id("self_only"),
+            blocking_law: l.id("blocking_law"),
+            blocking_eu: l.id("blocking_eu"),
+            own_law: l.id("own_law"),
+            permitted_by_law: l.id("permitted_by_law"),
+            escalator: l.id("escalator"),
+            adverse_action: l.id("adverse_action"),
+            recital: l.id("recital"),
+            dcs: l.id("dcs"),
+            defines_term: l.id("defines_term"),
+            us_nexus: l.id("us_nexus"),
+            us_list_any: l.id("us_list_any"),
+            chinese_target: l.id("chinese_target"),
+            tainted_term: l.id("tainted_term"),
+            unresolved_term: l.id("unresolved_term"),
+            un_only: l.id("un_only"),
+        }
+    }
+
+    /// Groups that by themselves name a US measure.
+    fn is_us_measure(&self, g: GroupId) -> bool {
+        g == self.us_law || g == self.us_authority || g == self.us_list
+    }
+}
+
+/// What a defined term's definition brings into the clauses that use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taint {
+    /// The words in the definition that name the measure ("OFAC", "实体清单").
+    pub regime: String,
+    /// The definition names a US list of designated persons.
+    pub lists: bool,
+    /// The definition names PRC chips, vendors or Xinjiang.
+    pub chinese: bool,
+    /// The measure is only inferred from an undefined sanctions term.
+    pub unresolved: bool,
+}
+
+/// Document-level facts for the engine.
+#[derive(Debug)]
+pub struct Analysis {
+    pub ids: Ids,
+    triggers: Vec<Hit>,
+    pub taint: Vec<Option<Taint>>,
+    /// Uses of tainted terms, by position.
+    tainted_uses: Vec<(TermId, Span)>,
+    unresolved: Vec<Span>,
+    used: Vec<bool>,
+    pub nexus: Nexus,
+    fragment: bool,
+    candidate_blocks: Vec<usize>,
+    /// Whether "Party"/"Parties" is a defined or capitalised word in the text.
+    pub party_capitalised: bool,
+}
+
+fn slice_in(hits: &[Hit], span: Span) -> &[Hit] {
+    let start = hits.partition_point(|h| h.span.start < span.start);
+    let end = hits.partition_point(|h| h.span.start < span.end);
+    &hits[start..end.max(start)]
+}
+
+impl Analysis {
+    pub fn new(doc: &Document, rules: &RuleSet, settings: &Settings) -> Analysis {
+        let ids = Ids::new(rules);
+        let text = doc.text();
+        let mut triggers = Vec::new();
+        rules
+            .lexicon
+            .scan_triggers(text, Span::new(0, text.len()), &mut triggers);
+        triggers.sort_by_key(|h| (h.span.start, h.span.end));
+
+        let terms = doc.terms();
+        // Every occurrence of every defined term (longest first).
+        let all_terms =
+            TermMatcher::new(terms.iter().enumerate().map(|(i, t)| (i, t.term.as_str())));
+        let occurrences: Vec<(TermId, Span)> = if terms.is_empty() {
+            Vec::new()
+        } else {
+            all_terms.find(text, Span::new(0, text.len()))
+        };
+        let defined: HashSet<&str> = terms.iter().map(|t| t.term.as_str()).collect();
+        let defining_sites: Vec<Span> = terms.iter().map(|t| t.term_span).collect();
+
+        // Sanctions-like terms that are not defined in the text.
+        let mut unresolved: Vec<Span> = Vec::new();
+        let st: Vec<&Hit> = triggers
+            .iter()
+            .filter(|h| h.group == ids.sanctions_term)
+            .collect();
+        for h in &st {
+            let covered_by_longer = st
+                .iter()
+                .any(|o| o.span != h.span && o.span.covers(&h.span));
+            let inside_defined = occurrences.iter().any(|(_, s)| s.overlaps(&h.span));
+            let word = h.span.text(text);
+            let singular = word.strip_suffix('s').unwrap_or(word);
+            if !covered_by_longer
+                && !inside_defined
+                && !defined.contains(word)
+                && !defined.contains(singular)
+            {
+                unresolved.push(h.span);
+            }
+        }
+
+        // Taint: definitions that name a US measure, directly or through another term.
+        let mut taint: Vec<Option<Taint>> = vec![None; terms.len()];
+        for (i, t) in terms.iter().enumerate() {
+            if t.form == DefinitionForm::Inline && !looks_like_sanctions_term(&t.term) {
+                continue;
+            }
+            let hits: Vec<&Hit> = slice_in(&triggers, t.definition_span)
+                .iter()
+                .filter(|h| !t.term_span.overlaps(&h.span))
+                .collect();
+            taint[i] = direct_taint(&ids, text, &hits, &rules.lexicon.regimes).or_else(|| {
+                unresolved
+                    .iter()
+                    .find(|s| t.definition_span.covers(s) && !t.term_span.overlaps(s))
+                    .map(|s| Taint {
+                        regime: s.text(text).to_string(),
+                        lists: false,
+                        chinese: false,
+                        unresolved: true,
+                    })
+            });
+        }
+        for _ in 0..4 {
+            let mut changed = false;
+            for (i, t) in terms.iter().enumerate() {
+                if taint[i].is_some()
+                    || (t.form == DefinitionForm::Inline && !looks_like_sanctions_term(&t.term))
+                {
+                    continue;
+                }
+                let inherited = occurrences
+                    .iter()
+                    .filter(|(j, s)| {
+                        *j != i && t.definition_span.covers(s) && !t.term_span.overlaps(s)
+                    })
+                    .find_map(|(j, _)| taint[*j].clone().map(|tt| (j, tt)));
+                if let Some((j, tt)) = inherited {
+                    taint[i] = Some(Taint {
+                        regime: format!("“{}”", terms[*j].term),
+                        ..tt
+                    });
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+
+        let mut used = vec![false; terms.len()];
+        let mut tainted_uses = Vec::new();
+        for &(id, span) in &occurrences {
+            if defining_sites.iter().any(|d| d.overlaps(&span)) {
+                continue;
+            }
+            if !terms[id].definition_span.covers(&span) {
+                used[id] = true;
+            }
+            if taint[id].is_some() {
+                tainted_uses.push((id, span));
+            }
+        }
+
+        let mut blocks: Vec<usize> = triggers
+            .iter()
+            .map(|h| h.span.start)
+            .chain(tainted_uses.iter().map(|(_, s)| s.start))
+            .chain(unresolved.iter().map(|s| s.start))
+            .filter_map(|o| doc.block_at(o))
+            .collect();
+        blocks.sort_unstable();
+        blocks.dedup();
+
+        let fragment = doc.clauses().len() <= 1 && doc.blocks().len() <= 3;
+        let party_capitalised = defined.contains("Party")
+            || defined.contains("Parties")
+            || text.contains("the Parties")
+            || text.contains("each Party")
+            || text.contains("Each Party");
+        Analysis {
+            ids,
+            triggers,
+            taint,
+            tainted_uses,
+            unresolved,
+            used,
+            nexus: settings.profile.prc_nexus(doc),
+            fragment,
+            candidate_blocks: blocks,
+            party_capitalised,
+        }
+    }
+
+    pub fn candidate_blocks(&self) -> impl Iterator<Item = usize> + '_ {
+        self.candidate_blocks.iter().copied()
+    }
+
+    pub fn is_fragment(&self) -> bool {
+        self.fragment
+    }
+
+    pub fn term_used_operatively(&self, term: TermId) -> bool {
+        self.used.get(term).copied().unwrap_or(false)
+    }
+
+    pub fn has_trigger_in(&self, span: Span) -> bool {
+        !slice_in(&self.triggers, span).is_empty()
+            || self.tainted_uses.iter().any(|(_, s)| span.covers(s))
+            || self.unresolved.iter().any(|s| span.covers(s))
+    }
+
+    /// The signals of one sentence of block `b`.
+    pub fn signals(&self, doc: &Document, rules: &RuleSet, b: usize, sentence: Span) -> Signals {
+        let ids = self.ids.clone();
+        let text = doc.text();
+        let n = rules.lexicon.group_count();
+        let mut first: Vec<Option<Span>> = vec![None; n];
+        let mut hits: Vec<Hit> = slice_in(&self.triggers, sentence)
+            .iter()
+            .filter(|h| sentence.covers(&h.span))
+            .copied()
+            .collect();
+        rules.lexicon.scan_context(text, sentence, &mut hits);
+        let mark = |g: GroupId, s: Span, first: &mut Vec<Option<Span>>| {
+            if first[g].is_none_or(|f| s.start < f.start) {
+                first[g] = Some(s);
+            }
+        };
+        for h in &hits {
+            mark(h.group, h.span, &mut first);
+        }
+        // Derived: US nexus and its sources.
+        let mut nexus_spans: Vec<Span> = Vec::new();
+        let mut regime: Option<String> = None;
+        let mut list_chinese = false;
+        for h in &hits {
+            if ids.is_us_measure(h.group) {
+                nexus_spans.push(h.span);
+                regime.get_or_insert_with(|| h.span.text(text).to_string());
+                if h.group == ids.us_list {
+                    mark(ids.us_list_any, h.span, &mut first);
+                    if h.regime
+                        .is_some_and(|r| rules.lexicon.regimes[r as usize].targets_chinese_persons)
+                    {
+                        list_chinese = true;
+                    }
+                }
+            }
+        }
+        // "U.S." close to an export-control or sanctions word.
+        let generic: Vec<Span> = hits
+            .iter()
+            .filter(|h| h.group == ids.us_generic)
+            .map(|h| h.span)
+            .collect();
+        let control: Vec<Span> = hits
+            .iter()
+            .filter(|h| h.group == ids.control_word)
+            .map(|h| h.span)
+            .collect();
+        for g in &generic {
+            if let Some(c) = control.iter().find(|c| gap(g, c) <= 120) {
+                let s = g.union(c);
+                nexus_spans.push(s);
+                regime.get_or_insert_with(|| s.text(text).to_string());
+            }
+        }
+        let mut via_term: Option<TermId> = None;
+        for (id, s) in self.tainted_uses.iter().filter(|(_, s)| sentence.covers(s)) {
+            mark(ids.tainted_term, *s, &mut first);
+            nexus_spans.push(*s);
+            let t = self.taint[*id].as_ref().expect("tainted uses have a taint");
+            if regime.is_none() {
+                via_term = Some(*id);
+                regime = Some(format!("“{}”", doc.terms()[*id].term));
+            }
+            if t.lists {
+                mark(ids.us_list_any, *s, &mut first);
+                list_chinese = true;
+            }
+            if t.chinese {
+                mark(ids.chinese_target, *s, &mut first);
+            }
+        }
+        let mut unresolved_only = false;
+        for s in self.unresolved.iter().filter(|s| sentence.covers(s)) {
+            mark(ids.unresolved_term, *s, &mut first);
+            if regime.is_none() {
+                unresolved_only = true;
+                regime = Some(format!("“{}”", s.text(text)));
+            }
+            nexus_spans.push(*s);
+            mark(ids.us_list_any, *s, &mut first);
+        }
+        for s in &nexus_spans {
+            mark(ids.us_nexus, *s, &mut first);
+        }
+        let prc_present = !matches!(self.nexus, Nexus::Absent(_));
+        if list_chinese && prc_present {
+            if let Some(s) = first[ids.us_list_any] {
+                mark(ids.chinese_target, s, &mut first);
+            }
+        }
+        for g in [ids.chips, ids.vendors, ids.xinjiang, ids.po_target] {
+            if let Some(s) = first[g] {
+                mark(ids.chinese_target, s, &mut first);
+            }
+        }
+        if (first[ids.un].is_some() || first[ids.un_list].is_some())
+            && first[ids.us_nexus].is_none()
+        {
+            let s = first[ids.un].or(first[ids.un_list]).unwrap();
+            mark(ids.un_only, s, &mut first);
+        }
+        // Definitions made in this sentence.
+        let defined_here = doc
+            .terms()
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.form != DefinitionForm::Inline && sentence.covers(&t.term_span))
+            .map(|(i, _)| i);
+        if let Some(t) = defined_here {
+            mark(ids.defines_term, doc.terms()[t].term_span, &mut first);
+        }
+        // The headings above the sentence, for rules that look at them.
+        let mut heading = vec![false; n];
+        if let Some(c) = doc.clause_of_block(b) {
+            let mut heading_hits = Vec::new();
+            for id in doc.clause_path(c) {
+                if let Some(hs) = doc.clauses()[id].heading_span {
+                    rules.lexicon.scan_context(text, hs, &mut heading_hits);
+                    rules.lexicon.scan_triggers(text, hs, &mut heading_hits);
+                    let h = hs.text(text).to_lowercase();
+                    if ["recital", "background", "whereas", "鉴于", "背景", "序言"]
+                        .iter()
+                        .any(|k| h.contains(k))
+                    {
+                        heading[ids.recital] = true;
+                    }
+                }
+            }
+            for h in heading_hits {
+                heading[h.group] = true;
+            }
+        }
+        Signals {
+            ids,
+            first,
+            heading,
+            regime,
+            via_term,
+            unresolved_only,
+            defined_here,
+            sentence,
+        }
+    }
+}
+
+/// Whether an inline-defined term reads like a sanctions term (`(the "Sanctions Laws")`).
+fn looks_like_sanctions_term(term: &str) -> bool {
+    let t = term.to_lowercase();
+    [
+        "sanction",
+        "export",
+        "trade control",
+        "restricted",
+        "embargo",
+        "制裁",
+        "出口管制",
+        "受限制",
+    ]
+    .iter()
+    .any(|k| t.contains(k))
+}
+
+fn gap(a: &Span, b: &Span) -> usize {
+    if a.end <= b.start {
+        b.start - a.end
+    } else if b.end <= a.start {
+        a.start - b.end
+    } else {
+        0
+    }
+}
+
+fn direct_taint(
+    ids: &Ids,
+    text: &str,
+    hits: &[&Hit],
+    regimes: &[crate::rules::lexicon::RegimeInfo],
+) -> Option<Taint> {
+    let mut regime: Option<String> = None;
+    let mut lists = false;
+    let mut chinese = false;
+    for h in hits {
+        if ids.is_us_measure(h.group) {
+            regime.get_or_insert_with(|| h.span.text(text).to_string());
+            if h.group == ids.us_list
+                && h.regime
+                    .is_some_and(|r| regimes[r as usize].targets_chinese_persons)
+            {
+                lists = true;
+            }
+        }
+        if h.group == ids.chips || h.group == ids.vendors || h.group == ids.xinjiang {
+            regime.get_or_insert_with(|| h.span.text(text).to_string());
+            chinese = true;
+        }
+    }
+    if regime.is_none() {
+        let generic = hits.iter().find(|h| h.group == ids.us_generic);
+        let control = hits.iter().find(|h| h.group == ids.control_word);
+        if let (Some(g), Some(c)) = (generic, control) {
+            if gap(&g.span, &c.span) <= 160 {
+                regime = Some(g.span.union(&c.span).text(text).to_string());
+            }
+        }
+    }
+    regime.map(|regime| Taint {
+        regime,
+        lists,
+        chinese,
+        unresolved: false,
+    })
+}
+
+/// The signals found in one sentence.
+#[derive(Debug, Clone)]
+pub struct Signals {
+    pub ids: Ids,
+    /// The first match of each group in the sentence.
+    first: Vec<Option<Span>>,
+    /// Groups present in the headings above the sentence.
+    heading: Vec<bool>,
+    /// The words naming the foreign measure, for messages.
+    pub regime: Option<String>,
+    /// The defined term through which the measure comes, if no other word names it.
+    pub via_term: Option<TermId>,
+    /// The measure comes only from an undefined sanctions term.
+    pub unresolved_only: bool,
+    defined_here: Option<TermId>,
+    pub sentence: Span,
+}
+
+impl Signals {
+    pub fn has(&self, g: GroupId) -> bool {
+        self.first[g].is_some()
+    }
+
+    pub fn span_of(&self, g: GroupId) -> Option<Span> {
+        self.first[g]
+    }
+
+    pub fn in_heading(&self, g: GroupId) -> bool {
+        self.heading[g]
+    }
+
+    pub fn defined_here(&self) -> Option<TermId> {
+        self.defined_here
+    }
+
+    /// Whether anything in the sentence could make it a finding at all.
+    pub fn nexus_candidate(&self) -> bool {
+        let i = &self.ids;
+        [
+            i.us_nexus,
+            i.chips,
+            i.vendors,
+            i.xinjiang,
+            i.sec889,
+            i.third_country,
+            i.po_target,
+            i.mandatory_law,
+        ]
+        .iter()
+        .any(|&g| self.has(g))
+    }
+
+    /// The §7 patterns that keep a sentence from being a finding, with the reason.
+    pub fn suppressed_globally(&self) -> Option<&'static str> {
+        let i = &self.ids;
+        if self.has(i.recital) || self.heading[i.recital] {
+            return Some("recital or background: describes, does not bind");
+        }
+        if self.has(i.negation) {
+            return Some("disclaims an obligation rather than imposing one");
+        }
+        if self.has(i.self_only) {
+            return Some("a party restricts only its own conduct");
+        }
+        if self.has(i.blocking_law) {
+            return Some("carved out for the PRC Anti-Foreign Sanctions Law or Blocking Rules");
+        }
+        if self.has(i.un_only) && !self.has(i.third_country) && !self.has(i.chips) {
+            return Some("names only UN Security Council measures, which China implements");
+        }
+        if self.has(i.dcs) {
+            return Some("a statutory shipping-document legend");
+        }
+        None
+    }
+
+    /// The spans that satisfy a detection alternative, if it matches.
+    pub fn satisfies(&self, d: &CompiledDetect) -> Option<Vec<Span>> {
+        if d.none.iter().any(|&g| self.has(g)) {
+            return None;
+        }
+        let mut spans = Vec::new();
+        for alts in &d.all {
+            let found = alts
+                .iter()
+                .filter_map(|&g| self.first[g])
+                .min_by_key(|s| s.start)?;
+            spans.push(found);
+        }
+        if !d.heading.is_empty() && !d.heading.iter().any(|&g| self.heading[g] || self.has(g)) {
+            return None;
+        }
+        Some(spans)
+    }
+}

@@ -1,0 +1,223 @@
+//! Neutral wording: a rule's replacements filled in for the document (its
+//! defined names), the blocking-law carve-out, and stable fingerprints.
+
+use crate::Span;
+use crate::document::{Document, Lang};
+use crate::finding::{Applicability, Suggestion};
+use crate::rules::Rule;
+
+use super::analysis::Analysis;
+
+/// The carve-out sentence offered with every finding.
+pub fn carve_out_text(lang: Lang, party_capitalised: bool) -> String {
+    match lang {
+        Lang::En => {
+            let party = if party_capitalised { "Party" } else { "party" };
+            format!(
+                "Nothing in this clause requires either {party} to take or omit any action that would breach, or expose it to liability under, any law applicable to it, including the PRC Anti-Foreign Sanctions Law and the MOFCOM Blocking Rules."
+            )
+        }
+        Lang::Zh => "本条任何约定均不要求任何一方作出或不作出违反其适用法律（包括《中华人民共和国反外国制裁法》及《阻断外国法律与措施不当域外适用办法》）或使其因此承担法律责任的行为。".to_string(),
+    }
+}
+
+pub fn suggestions(
+    doc: &Document,
+    analysis: &Analysis,
+    rule: &Rule,
+    sentence: Span,
+    lang: Lang,
+) -> Vec<Suggestion> {
+    let text = doc.text();
+    let original = sentence.text(text);
+    let mut out = Vec::new();
+    for r in &rule.file.replacements {
+        let mut replacement = fill(r.text.get(lang), doc, analysis, original, lang);
+        // Keep the sentence's own terminator style (a list item ending in ";").
+        if original.trim_end().ends_with(';') && replacement.ends_with('.') {
+            replacement.pop();
+            replacement.push(';');
+        } else if original.trim_end().ends_with('；') && replacement.ends_with('。') {
+            replacement.pop();
+            replacement.push('；');
+        }
+        let mut applicability = r.applicability;
+        let mut note = r.risk.get(lang).to_string();
+        if lang == Lang::En {
+            if let Some(word) = undefined_capitalised(&replacement, doc, original) {
+                applicability = Applicability::DisplayOnly;
+                note.push_str(&format!(
+                    " Uses “{word}”, which this draft does not define: adapt before use."
+                ));
+            }
+        }
+        out.push(Suggestion {
+            title: r.title.get(lang).to_string(),
+            span: sentence,
+            replacement,
+            applicability,
+            note,
+        });
+    }
+    let carve = carve_out_text(lang, analysis.party_capitalised);
+    let sep = if lang == Lang::En { " " } else { "" };
+    out.push(Suggestion {
+        title: match lang {
+            Lang::En => "Insert a blocking-law carve-out after this sentence".into(),
+            Lang::Zh => "在本句后插入阻断法例外条款".into(),
+        },
+        span: Span::new(sentence.end, sentence.end),
+        replacement: format!("{sep}{carve}"),
+        applicability: Applicability::Unsafe,
+        note: match lang {
+            Lang::En => "Keeps the clause but subordinates it to PRC anti-sanctions law; the counterparty may refuse it, and it does not change any party's obligations under US law.".into(),
+            Lang::Zh => "保留原条款，但使其服从于中国反制裁法律；相对方可能不接受，且不改变任何一方依美国法律承担的义务。".into(),
+        },
+    });
+    out
+}
+
+/// Fills the placeholders of a replacement with the document's own words.
+fn fill(template: &str, doc: &Document, analysis: &Analysis, original: &str, lang: Lang) -> String {
+    let party = if analysis.party_capitalised {
+        "Party"
+    } else {
+        "party"
+    };
+    let parties = if analysis.party_capitalised {
+        "Parties"
+    } else {
+        "parties"
+    };
+    // The party the sentence binds: the first party short name it mentions.
+    let bound = doc
+        .parties()
+        .iter()
+        .filter_map(|p| {
+            p.short_name
+                .as_deref()
+                .and_then(|n| original.find(n).map(|i| (i, n)))
+        })
+        .min_by_key(|(i, _)| *i)
+        .map(|(_, n)| n.to_string());
+    let party_name = match (lang, &bound) {
+        (Lang::En, Some(n)) => format!("the {n}").replace("the the ", "the "),
+        (Lang::En, None) => format!("each {party}"),
+        (Lang::Zh, Some(n)) => n.clone(),
+        (Lang::Zh, None) => "各方".into(),
+    };
+    let mut out = template
+        .replace("{Party}", party)
+        .replace("{Parties}", parties)
+        .replace("{party_name}", &party_name);
+    if let Some(first) = out.chars().next() {
+        if first.is_lowercase() {
+            out = first.to_uppercase().collect::<String>() + &out[first.len_utf8()..];
+        }
+    }
+    out
+}
+
+/// Words the replacement capitalises that the draft neither defines nor uses.
+fn undefined_capitalised(replacement: &str, doc: &Document, original: &str) -> Option<String> {
+    const KNOWN: &[&str] = &[
+        "PRC",
+        "MOFCOM",
+        "Anti-Foreign",
+        "Sanctions",
+        "Law",
+        "Blocking",
+        "Rules",
+        "Counteracting",
+        "Unjustified",
+        "Extra-territorial",
+        "Application",
+        "Foreign",
+        "Legislation",
+        "Other",
+        "Measures",
+        "United",
+        "Nations",
+        "Security",
+        "Council",
+        "Regulation",
+        "EC",
+        "No",
+        "Nothing",
+        "Each",
+        "Neither",
+        "If",
+        "Where",
+        "The",
+        "Any",
+        "Such",
+        "This",
+        "Data",
+        "Personal",
+        "Information",
+        "Protection",
+        "Clause",
+        "Annex",
+        "Supported",
+        "Configurations",
+        "European",
+        "Union",
+        "To",
+        "A",
+        "Article",
+        "Section",
+        "Either",
+        "In",
+        "Party",
+        "Parties",
+        "Legal",
+        "Impediment",
+    ];
+    let text = doc.text();
+    for (i, word) in replacement
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .enumerate()
+    {
+        let Some(first) = word.chars().next() else {
+            continue;
+        };
+        if !first.is_uppercase()
+            || i == 0
+            || KNOWN.contains(&word)
+            || original.contains(word)
+            || word.len() < 2
+        {
+            continue;
+        }
+        if doc
+            .terms()
+            .iter()
+            .any(|t| t.term.split_whitespace().any(|w| w == word))
+            || text.contains(&format!(" {word} "))
+        {
+            continue;
+        }
+        return Some(word.to_string());
+    }
+    None
+}
+
+/// A stable identity for a finding: the rule and the sentence's words,
+/// without numbering, spacing or case, so that it survives renumbering.
+pub fn fingerprint(code: &str, sentence: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in code.bytes().chain([0u8]) {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let normalized: String = sentence
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(|c| c.to_lowercase())
+        .collect();
+    for b in normalized.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
