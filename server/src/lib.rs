@@ -20,3 +20,4 @@ pub mod rules;
 pub use engine::{Settings, lint};
 pub use finding::{Finding, Severity};
 pub use rules::RuleSet;
+pub mod config;

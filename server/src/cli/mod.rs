@@ -1,5 +1,11 @@
 //! The `comity` command line: a thin adapter over the engine.
 
+mod check;
+mod eval;
+mod explain;
+pub mod report;
+mod stream;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,11 +13,19 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::document::Document;
+use crate::finding::Severity;
 use crate::input;
 use crate::outline::Outline;
 
+pub use check::CheckArgs;
+
 #[derive(Parser, Debug)]
-#[command(name = "comity", version, about = "Lints contract drafts for clauses that implement US export controls or sanctions, citing the PRC Anti-Foreign Sanctions Law.", long_about = None)]
+#[command(
+    name = "comity",
+    version,
+    about = "Lints contract drafts for clauses that implement US export controls or sanctions, citing the PRC Anti-Foreign Sanctions Law.",
+    after_help = "Findings are a drafting aid, not legal advice. See README.md."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -19,12 +33,39 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Lint drafts (.txt, .md, .docx), folders of them, or a JSONL stream of clauses.
+    Check(CheckArgs),
     /// Print what the engine sees in a draft: clauses, definitions, parties, governing law.
     Outline {
-        /// The draft (.txt, .md or .docx).
+        /// The draft (.txt or .md).
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = OutlineFormat::Text)]
         format: OutlineFormat,
+    },
+    /// Explain a rule: what it flags, why, the law, the US-side cost, neutral wording.
+    Explain {
+        /// A rule code, e.g. T05.
+        code: String,
+        /// Language of the explanation.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
+    },
+    /// List the rules.
+    Rules {
+        #[arg(long, value_enum, default_value_t = OutlineFormat::Text)]
+        format: OutlineFormat,
+    },
+    /// Measure precision and recall on a labelled JSONL file of clauses.
+    Eval {
+        /// Lines of {"id", "text", "flag": true|false, "category"?, "lang"?}.
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = OutlineFormat::Text)]
+        format: OutlineFormat,
+    },
+    /// Print a JSON schema: `rule` (clauses/*.toml), `config` (comity.toml), `report` (--format json), `outline`.
+    Schema {
+        #[arg(value_enum)]
+        which: SchemaKind,
     },
 }
 
@@ -34,13 +75,73 @@ pub enum OutlineFormat {
     Json,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum LangArg {
+    En,
+    Zh,
+}
+
+impl LangArg {
+    pub fn lang(self) -> crate::document::Lang {
+        match self {
+            LangArg::En => crate::document::Lang::En,
+            LangArg::Zh => crate::document::Lang::Zh,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SchemaKind {
+    Rule,
+    Config,
+    Report,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FailOn {
+    Info,
+    Warning,
+    Error,
+}
+
+impl FailOn {
+    pub fn severity(self) -> Severity {
+        match self {
+            FailOn::Info => Severity::Info,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Error => Severity::Error,
+        }
+    }
+}
+
+/// Exit status when findings at or above `--fail-on` were reported.
+pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status for usage and input errors.
 pub const EXIT_ERROR: u8 = 2;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check(args) => check::run(args),
         Command::Outline { file, format } => outline(file, format),
+        Command::Explain { code, lang } => explain::explain(&code, lang.lang()),
+        Command::Rules { format } => explain::rules(format),
+        Command::Eval { file, format } => eval::run(&file, format),
+        Command::Schema { which } => schema(which),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`comity … | head`) is not an error.
+pub(crate) fn emit(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), ExitCode> {
+    let stdout = std::io::stdout();
+    let mut lock = std::io::BufWriter::new(stdout.lock());
+    match f(&mut lock).and_then(|_| lock.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            Err(ExitCode::from(EXIT_ERROR))
+        }
     }
 }
 
@@ -54,19 +155,26 @@ fn outline(file: PathBuf, format: OutlineFormat) -> ExitCode {
     };
     let doc = Document::parse(source.text);
     let outline = Outline::of(&doc);
-    let mut stdout = std::io::stdout().lock();
-    let result = match format {
-        OutlineFormat::Text => writeln!(stdout, "{}\n{}", file.display(), outline.to_text()),
-        OutlineFormat::Json => serde_json::to_writer_pretty(&mut stdout, &outline)
-            .map_err(std::io::Error::other)
-            .and_then(|_| writeln!(stdout)),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write output: {e}");
-            ExitCode::from(EXIT_ERROR)
+    let r = emit(|out| match format {
+        OutlineFormat::Text => writeln!(out, "{}\n{}", file.display(), outline.to_text()),
+        OutlineFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &outline).map_err(std::io::Error::other)?;
+            writeln!(out)
         }
-    }
+    });
+    r.err().unwrap_or(ExitCode::SUCCESS)
+}
+
+fn schema(which: SchemaKind) -> ExitCode {
+    let schema = match which {
+        SchemaKind::Rule => schemars::schema_for!(crate::rules::schema::RuleFile),
+        SchemaKind::Config => schemars::schema_for!(crate::config::ConfigFile),
+        SchemaKind::Report => schemars::schema_for!(report::JsonReport),
+    };
+    emit(|out| {
+        serde_json::to_writer_pretty(&mut *out, &schema).map_err(std::io::Error::other)?;
+        writeln!(out)
+    })
+    .err()
+    .unwrap_or(ExitCode::SUCCESS)
 }

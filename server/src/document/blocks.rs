@@ -238,6 +238,9 @@ fn read_block(node: Node, text: &str) -> Option<Block> {
                     span: trim_end(cspan, text),
                 })
             }
+            "part_number" | "article_number" if block.marker.is_some() => {
+                block.number = Some(cspan)
+            }
             "part_number" => {
                 block.marker = Some(Marker {
                     token: MarkerToken::PartNumber,

@@ -1,0 +1,431 @@
+//! `comity check`: lint files, folders and streams; report; exit status.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+
+use super::report::{self, FileResult};
+use super::{EXIT_ERROR, EXIT_FINDINGS, FailOn, emit};
+use crate::config::Config;
+use crate::document::Document;
+use crate::engine::{Settings, lint};
+use crate::input::{self, FileKind};
+use crate::rules::RuleSet;
+
+#[derive(Args, Debug, Clone)]
+pub struct CheckArgs {
+    /// Files and folders to lint; `-` reads standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// `text`: drafts. `jsonl`: lines of {"id", "text", "lang"?}, answered line by line.
+    #[arg(long, value_enum, default_value_t = InputKind::Text)]
+    pub input: InputKind,
+    /// The name to report for standard input (and to find comity.toml from).
+    #[arg(long)]
+    pub stdin_filename: Option<PathBuf>,
+    /// Glob of files to skip (repeatable), in addition to .gitignore.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Use this configuration instead of the nearest comity.toml.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Fail (exit 1) when a finding at or above this severity is reported.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Exit 0 even when there are findings (input errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Number of threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Do not show a progress bar, even on a terminal.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Jsonl,
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum InputKind {
+    Text,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Configuration and rules for the files under one comity.toml (or none).
+pub(crate) struct Context {
+    pub config: Config,
+    pub settings: Settings,
+    pub rules: Arc<RuleSet>,
+    excludes: Option<ignore::overrides::Override>,
+}
+
+/// Loads and caches one context per configuration file.
+pub(crate) struct Contexts {
+    forced: Option<Arc<Context>>,
+    by_path: Mutex<HashMap<Option<PathBuf>, Result<Arc<Context>, String>>>,
+}
+
+impl Contexts {
+    pub fn new(config: Option<&Path>) -> Result<Contexts, String> {
+        let forced = match config {
+            Some(p) => Some(Arc::new(build_context(Some(p.to_path_buf()))?)),
+            None => None,
+        };
+        Ok(Contexts {
+            forced,
+            by_path: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The context for a file, from the closest comity.toml above it.
+    pub fn for_file(&self, path: &Path) -> Result<Arc<Context>, String> {
+        if let Some(f) = &self.forced {
+            return Ok(f.clone());
+        }
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+        let found = Config::find(&dir);
+        let mut map = self.by_path.lock().expect("context cache lock");
+        map.entry(found.clone())
+            .or_insert_with(|| build_context(found).map(Arc::new))
+            .clone()
+    }
+}
+
+fn build_context(path: Option<PathBuf>) -> Result<Context, String> {
+    let config = match &path {
+        Some(p) => Config::load(p).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    let extra = config.extra_rule_dirs();
+    let rules = if extra.is_empty() {
+        // The built-in set is shared; wrap a fresh load only when needed.
+        Arc::new(RuleSet::load(&[]).map_err(join_errors)?)
+    } else {
+        Arc::new(RuleSet::load(&extra).map_err(join_errors)?)
+    };
+    let excludes = if config.file.lint.exclude.is_empty() {
+        None
+    } else {
+        let mut b = ignore::overrides::OverrideBuilder::new(config.base_dir());
+        for g in &config.file.lint.exclude {
+            b.add(&format!("!{g}")).map_err(|e| {
+                format!(
+                    "{}: [lint] exclude: {e}",
+                    path.as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default()
+                )
+            })?;
+        }
+        Some(b.build().map_err(|e| e.to_string())?)
+    };
+    let settings = config.settings();
+    Ok(Context {
+        config,
+        settings,
+        rules,
+        excludes,
+    })
+}
+
+fn join_errors(errs: Vec<crate::rules::RuleError>) -> String {
+    errs.iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn run(args: CheckArgs) -> ExitCode {
+    if let Some(n) = args.threads {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
+    let contexts = match Contexts::new(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    if args.input == InputKind::Jsonl {
+        return super::stream::run(&args, &contexts);
+    }
+    let (inputs, mut input_errors) = collect_inputs(&args, &contexts);
+    let progress = progress_bar(&args, inputs.len());
+    let mut results: Vec<FileResult> = inputs
+        .par_iter()
+        .map(|input| {
+            let r = lint_input(input, &contexts);
+            if let Some(p) = &progress {
+                p.inc(1);
+            }
+            r
+        })
+        .collect();
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    results.append(&mut input_errors);
+    results.sort_by(|a, b| a.path.cmp(&b.path));
+    finish(&args, &contexts, &results)
+}
+
+fn progress_bar(args: &CheckArgs, n: usize) -> Option<indicatif::ProgressBar> {
+    if args.no_progress || n < 50 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(n as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} linting {pos}/{len} files {wide_bar} {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
+
+pub(crate) fn finish(args: &CheckArgs, contexts: &Contexts, results: &[FileResult]) -> ExitCode {
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let written = emit(|out| match args.format {
+        Format::Human => report::write_human(out, results, color),
+        Format::Json => report::write_json(out, results),
+        Format::Jsonl => report::write_jsonl(out, results),
+        Format::Github => report::write_github(out, results),
+    });
+    if let Err(code) = written {
+        return code;
+    }
+    if results.iter().any(|r| r.error.is_some()) {
+        return ExitCode::from(EXIT_ERROR);
+    }
+    if args.exit_zero {
+        return ExitCode::SUCCESS;
+    }
+    let fail_on = args
+        .fail_on
+        .map(FailOn::severity)
+        .or_else(|| {
+            contexts
+                .forced
+                .as_ref()
+                .and_then(|c| c.config.file.lint.fail_on)
+        })
+        .unwrap_or(crate::finding::Severity::Warning);
+    if results
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| f.severity >= fail_on)
+    {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// One thing to lint: a file on disk or standard input.
+pub(crate) enum Input {
+    File(PathBuf),
+    Stdin { name: PathBuf },
+}
+
+fn collect_inputs(args: &CheckArgs, contexts: &Contexts) -> (Vec<Input>, Vec<FileResult>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let mut overrides = ignore::overrides::OverrideBuilder::new(".");
+    for g in &args.exclude {
+        if let Err(e) = overrides.add(&format!("!{g}")) {
+            errors.push(error_result(g, format!("--exclude {g}: {e}")));
+        }
+    }
+    let overrides = overrides.build().ok();
+    for path in &args.paths {
+        if path.as_os_str() == "-" {
+            let name = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("-"));
+            inputs.push(Input::Stdin { name });
+            continue;
+        }
+        if !path.exists() && !path.is_symlink() {
+            errors.push(error_result(
+                &path.display().to_string(),
+                format!("{}: no such file or folder", path.display()),
+            ));
+            continue;
+        }
+        if path.is_file() {
+            // A file named explicitly is linted whatever the exclusions say.
+            inputs.push(Input::File(path.clone()));
+            continue;
+        }
+        let mut walk = ignore::WalkBuilder::new(path);
+        walk.follow_links(true).require_git(false);
+        if let Some(o) = &overrides {
+            walk.overrides(o.clone());
+        }
+        let mut found = Vec::new();
+        for entry in walk.build() {
+            match entry {
+                Ok(e) => {
+                    let p = e.path();
+                    if e.file_type().is_some_and(|t| t.is_file()) && FileKind::of(p).is_some() {
+                        found.push(p.to_path_buf());
+                    }
+                }
+                Err(e) => {
+                    let where_ = error_path(&e).unwrap_or_else(|| path.display().to_string());
+                    errors.push(error_result(&where_, describe_walk_error(&e, &where_)));
+                }
+            }
+        }
+        found.sort();
+        for p in found {
+            let excluded = contexts
+                .for_file(&p)
+                .ok()
+                .and_then(|c| {
+                    c.excludes.as_ref().map(|o| {
+                        o.matched(std::fs::canonicalize(&p).unwrap_or(p.clone()), false)
+                            .is_ignore()
+                    })
+                })
+                .unwrap_or(false);
+            if !excluded {
+                inputs.push(Input::File(p));
+            }
+        }
+    }
+    (inputs, errors)
+}
+
+fn error_path(e: &ignore::Error) -> Option<String> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path.display().to_string()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.display().to_string()),
+        _ => None,
+    }
+}
+
+fn describe_walk_error(e: &ignore::Error, path: &str) -> String {
+    match e {
+        ignore::Error::Loop { ancestor, .. } => format!(
+            "{path}: symbolic link loop back to {}; not followed",
+            ancestor.display()
+        ),
+        ignore::Error::WithDepth { err, .. } => describe_walk_error(err, path),
+        ignore::Error::WithPath { err, .. } => format!("{path}: {}", strip_path(err)),
+        other => format!("{path}: {other}"),
+    }
+}
+
+fn strip_path(e: &ignore::Error) -> String {
+    match e {
+        ignore::Error::Io(io) => io.to_string(),
+        other => other.to_string(),
+    }
+}
+
+pub(crate) fn error_result(path: &str, message: String) -> FileResult {
+    FileResult {
+        path: path.to_string(),
+        text: Arc::new(String::new()),
+        findings: Vec::new(),
+        error: Some(message),
+        notices: Vec::new(),
+    }
+}
+
+fn lint_input(input: &Input, contexts: &Contexts) -> FileResult {
+    let (name, read) = match input {
+        Input::File(p) => (p.clone(), read_source(p)),
+        Input::Stdin { name } => {
+            let mut bytes = Vec::new();
+            let r = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                .map_err(|e| format!("<stdin>: cannot read: {e}"))
+                .and_then(|_| {
+                    input::decode(name, &bytes)
+                        .map(|(t, _)| t)
+                        .map_err(|e| e.to_string())
+                });
+            (name.clone(), r)
+        }
+    };
+    let display = name.display().to_string();
+    let text = match read {
+        Ok(t) => t,
+        Err(e) => return error_result(&display, e),
+    };
+    let ctx = match contexts.for_file(&name) {
+        Ok(c) => c,
+        Err(e) => return error_result(&display, e),
+    };
+    let doc = Document::parse(text);
+    let findings = lint(&doc, &ctx.rules, &ctx.settings);
+    FileResult {
+        path: display,
+        text: Arc::new(doc.text().to_string()),
+        findings,
+        error: None,
+        notices: Vec::new(),
+    }
+}
+
+fn read_source(path: &Path) -> Result<String, String> {
+    match FileKind::of(path) {
+        Some(FileKind::Docx) => Err(format!(
+            "{}: .docx input is not supported in this build",
+            path.display()
+        )),
+        Some(_) => input::read_text_file(path)
+            .map(|s| s.text)
+            .map_err(|e| e.to_string()),
+        None => match path.extension().and_then(|e| e.to_str()) {
+            Some(ext) => Err(input::InputError::Unsupported {
+                path: path.to_path_buf(),
+                extension: ext.to_string(),
+            }
+            .to_string()),
+            None => input::read_text_file(path)
+                .map(|s| s.text)
+                .map_err(|e| e.to_string()),
+        },
+    }
+}
