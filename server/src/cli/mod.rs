@@ -18,6 +18,7 @@ use crate::input;
 use crate::outline::Outline;
 
 pub use check::CheckArgs;
+pub use eval::{Evaluation, evaluate};
 
 #[derive(Parser, Debug)]
 #[command(

@@ -1,0 +1,166 @@
+//! The command line as users and hooks see it: exit codes, formats, the
+//! JSONL stream, and bad input reported without stopping the run.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn comity() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_comity"))
+}
+
+fn run_with_stdin(mut cmd: Command, stdin: &[u8]) -> Output {
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("comity runs");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("comity-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const RISKY: &str = "Buyer shall comply with all U.S. export control laws, including the EAR, in using the Products.\n";
+const CLEAN: &str = "Each Party shall comply with all applicable laws and regulations.\n";
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let dir = tempdir("exit");
+    std::fs::write(dir.join("risky.txt"), RISKY).unwrap();
+    std::fs::write(dir.join("clean.txt"), CLEAN).unwrap();
+    let out = comity().args(["check", "--color", "never"]).arg(dir.join("clean.txt")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = comity().args(["check", "--color", "never"]).arg(dir.join("risky.txt")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("T01") && stdout.contains("Anti-Foreign Sanctions Law Art. 12"), "{stdout}");
+    let out = comity().args(["check", "--fail-on", "error"]).arg(dir.join("risky.txt")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "a warning does not fail --fail-on error");
+    let out = comity().args(["check", "--exit-zero"]).arg(dir.join("risky.txt")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn bad_files_are_reported_and_the_rest_is_linted() {
+    let dir = tempdir("bad");
+    std::fs::write(dir.join("a-risky.txt"), RISKY).unwrap();
+    std::fs::write(dir.join("b-binary.txt"), b"PK\x03\x04\x00\x00binary").unwrap();
+    std::fs::write(dir.join("c-latin1.txt"), b"Buyer shall comply with the EAR \xe9t\xe9.\n").unwrap();
+    std::fs::write(dir.join("d-clean.md"), CLEAN).unwrap();
+    let out = comity().args(["check", "--format", "json"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "input errors exit 2");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let files = json["files"].as_array().unwrap();
+    let by_name = |n: &str| files.iter().find(|f| f["path"].as_str().unwrap().ends_with(n)).unwrap().clone();
+    assert_eq!(by_name("a-risky.txt")["findings"][0]["code"], "T01");
+    assert!(by_name("b-binary.txt")["error"].as_str().unwrap().contains("binary"));
+    let latin = by_name("c-latin1.txt")["error"].as_str().unwrap().to_string();
+    assert!(latin.contains("c-latin1.txt") && latin.contains("UTF-8") && latin.contains("line 1"), "{latin}");
+    assert!(by_name("d-clean.md")["findings"].as_array().unwrap().is_empty());
+    assert_eq!(json["summary"]["files"], 4);
+    assert_eq!(json["summary"]["files_with_errors"], 2);
+}
+
+#[test]
+fn stdin_with_a_filename() {
+    let mut cmd = comity();
+    cmd.args(["check", "--format", "jsonl", "--stdin-filename", "draft.md", "-"]);
+    let out = run_with_stdin(cmd, RISKY.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    let line: serde_json::Value = serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(line["path"], "draft.md");
+    assert_eq!(line["code"], "T01");
+    assert_eq!(line["range"]["start"]["line"], 1);
+}
+
+#[test]
+fn jsonl_stream_answers_every_line_in_order() {
+    let input = [
+        r#"{"id": 1, "text": "Buyer shall comply with the EAR in using the Products."}"#,
+        r#"{"id": "two", "text": "各方应遵守所有适用的法律法规。", "lang": "zh"}"#,
+        r#"this is not json"#,
+        r#"{"id": 4, "text": "买方应遵守美国出口管制法律，包括《出口管理条例》。"}"#,
+        "",
+        r#"{"id": 5}"#,
+    ]
+    .join("\n");
+    let mut cmd = comity();
+    cmd.args(["check", "--input", "jsonl", "-"]);
+    let out = run_with_stdin(cmd, input.as_bytes());
+    assert_eq!(out.status.code(), Some(2), "a bad line makes the run exit 2 at the end");
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert_eq!(lines[0]["id"], 1);
+    let f = &lines[0]["findings"][0];
+    assert_eq!(f["code"], "T01");
+    assert_eq!(f["citations"][0]["article"], "Art. 12");
+    assert!(f["suggestions"][0]["replacement"].as_str().unwrap().contains("applicable to it"));
+    assert_eq!(lines[1]["id"], "two");
+    assert!(lines[1]["findings"].as_array().unwrap().is_empty());
+    assert_eq!(lines[2]["line"], 3);
+    assert!(lines[2]["error"].as_str().unwrap().contains("not a clause object"));
+    assert_eq!(lines[3]["id"], 4);
+    let zh = &lines[3]["findings"][0];
+    assert_eq!(zh["citations"][0]["article"], "第十二条");
+    // Offsets count characters of the text.
+    let text = "买方应遵守美国出口管制法律，包括《出口管理条例》。";
+    let (s, e) = (zh["start"].as_u64().unwrap() as usize, zh["end"].as_u64().unwrap() as usize);
+    let chars: Vec<char> = text.chars().collect();
+    assert!(e <= chars.len() && s < e);
+    assert_eq!(lines[4]["line"], 6);
+}
+
+#[test]
+fn github_format_annotates_lines() {
+    let out = comity().args(["check", "--format", "github"]).arg(fixture("zh-procurement-contract.md")).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.lines().any(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")), "{stdout}");
+    assert!(stdout.contains("line="));
+}
+
+#[test]
+fn unknown_config_keys_are_errors_naming_file_line_and_key() {
+    let dir = tempdir("config");
+    std::fs::write(dir.join("comity.toml"), "[profile]\nprc_party = true\ngoverning_lw = \"PRC\"\n").unwrap();
+    std::fs::write(dir.join("draft.txt"), RISKY).unwrap();
+    let out = comity().arg("check").arg(dir.join("draft.txt")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(all.contains("comity.toml") && all.contains("line 3") && all.contains("governing_lw"), "{all}");
+}
+
+#[test]
+fn config_disables_rules_and_is_found_upward() {
+    let dir = tempdir("disable");
+    std::fs::create_dir_all(dir.join("drafts/sub")).unwrap();
+    std::fs::write(dir.join("comity.toml"), "[rules]\ndisable = [\"T01\"]\n").unwrap();
+    std::fs::write(dir.join("drafts/sub/draft.txt"), RISKY).unwrap();
+    let out = comity().arg("check").arg(dir.join("drafts")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn explain_and_rules() {
+    let out = comity().args(["explain", "T05"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for section in ["What it flags", "Why it is risky", "Legal basis", "US-side cost", "Neutral wording", "Art. 12"] {
+        assert!(text.contains(section), "missing {section} in:\n{text}");
+    }
+    let out = comity().args(["explain", "T99"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = comity().args(["rules", "--format", "json"]).output().unwrap();
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rules.as_array().unwrap().len(), 15);
+}
