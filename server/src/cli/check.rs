@@ -370,11 +370,23 @@ pub(crate) fn error_result(path: &str, message: String) -> FileResult {
         findings: Vec::new(),
         error: Some(message),
         notices: Vec::new(),
+        docx: None,
     }
 }
 
 fn lint_input(input: &Input, contexts: &Contexts) -> FileResult {
+    let mut docx = None;
     let (name, read) = match input {
+        Input::File(p) if FileKind::of(p) == Some(FileKind::Docx) => {
+            let r = input::docx::read_docx(p)
+                .map_err(|e| e.to_string())
+                .map(|d| {
+                    let text = d.text.clone();
+                    docx = Some(Arc::new(d));
+                    text
+                });
+            (p.clone(), r)
+        }
         Input::File(p) => (p.clone(), read_source(p)),
         Input::Stdin { name } => {
             let mut bytes = Vec::new();
@@ -405,6 +417,7 @@ fn lint_input(input: &Input, contexts: &Contexts) -> FileResult {
         findings,
         error: None,
         notices: Vec::new(),
+        docx,
     }
 }
 

@@ -24,6 +24,8 @@ pub struct FileResult {
     pub error: Option<String>,
     /// Problems that are not findings (a suppression without a reason …).
     pub notices: Vec<Notice>,
+    /// For a .docx: where each source paragraph starts in `text`.
+    pub docx: Option<std::sync::Arc<crate::input::docx::DocxText>>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -83,11 +85,21 @@ pub struct JsonFinding {
     pub range: RangeJson,
     /// The text of the operative words.
     pub text: String,
+    /// For a .docx: the paragraph (one-based, as Word counts body paragraphs)
+    /// and the character offset in it where the finding starts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<DocxLocation>,
     pub reasons: Vec<String>,
     pub citations: Vec<Citation>,
     pub related: Vec<JsonRelated>,
     pub suggestions: Vec<JsonSuggestion>,
     pub fingerprint: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct DocxLocation {
+    pub number: usize,
+    pub offset: usize,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -126,8 +138,16 @@ fn range(index: &LineIndex, text: &str, start: usize, end: usize) -> RangeJson {
     }
 }
 
-pub fn json_finding(f: &Finding, text: &str, index: &LineIndex) -> JsonFinding {
+pub fn json_finding(
+    f: &Finding,
+    text: &str,
+    index: &LineIndex,
+    docx: Option<&crate::input::docx::DocxText>,
+) -> JsonFinding {
     JsonFinding {
+        paragraph: docx
+            .and_then(|d| d.locate(f.span.start))
+            .map(|(number, offset)| DocxLocation { number, offset }),
         code: f.code.clone(),
         slug: f.slug.clone(),
         severity: f.severity,
@@ -200,7 +220,7 @@ pub fn write_json(out: &mut dyn Write, results: &[FileResult]) -> io::Result<()>
                     findings: r
                         .findings
                         .iter()
-                        .map(|f| json_finding(f, &r.text, &index))
+                        .map(|f| json_finding(f, &r.text, &index, r.docx.as_deref()))
                         .collect(),
                     notices: r.notices.clone(),
                 }
@@ -243,7 +263,7 @@ pub fn write_jsonl(out: &mut dyn Write, results: &[FileResult]) -> io::Result<()
                 &mut *out,
                 &Line {
                     path: &r.path,
-                    finding: json_finding(f, &r.text, &index),
+                    finding: json_finding(f, &r.text, &index, r.docx.as_deref()),
                 },
             )
             .map_err(io::Error::other)?;
@@ -349,10 +369,17 @@ pub fn write_human(out: &mut dyn Write, results: &[FileResult], color: bool) -> 
                 Severity::Warning => Level::WARNING,
                 Severity::Info => Level::INFO,
             };
-            let label = match &f.clause {
+            let mut label = match &f.clause {
                 Some(c) => format!("clause {c}"),
                 None => String::new(),
             };
+            if let Some((p, o)) = r.docx.as_ref().and_then(|d| d.locate(f.span.start)) {
+                label.push_str(&format!(
+                    "{}in Word: paragraph {p}, character {}",
+                    if label.is_empty() { "" } else { "; " },
+                    o + 1
+                ));
+            }
             let law = citation_line(&f.citations);
             let mut group = level
                 .primary_title(f.message.as_str())

@@ -5,6 +5,8 @@
 //! Anything else is an error that names the file and the problem; nothing is
 //! guessed or silently replaced.
 
+pub mod docx;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
