@@ -10,14 +10,18 @@ fn comity() -> Command {
 }
 
 fn run_with_stdin(mut cmd: Command, stdin: &[u8]) -> Output {
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("comity runs");
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     child.wait_with_output().unwrap()
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn tempdir(name: &str) -> PathBuf {
@@ -35,15 +39,43 @@ fn exit_codes_follow_fail_on() {
     let dir = tempdir("exit");
     std::fs::write(dir.join("risky.txt"), RISKY).unwrap();
     std::fs::write(dir.join("clean.txt"), CLEAN).unwrap();
-    let out = comity().args(["check", "--color", "never"]).arg(dir.join("clean.txt")).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    let out = comity().args(["check", "--color", "never"]).arg(dir.join("risky.txt")).output().unwrap();
+    let out = comity()
+        .args(["check", "--color", "never"])
+        .arg(dir.join("clean.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = comity()
+        .args(["check", "--color", "never"])
+        .arg(dir.join("risky.txt"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("T01") && stdout.contains("Anti-Foreign Sanctions Law Art. 12"), "{stdout}");
-    let out = comity().args(["check", "--fail-on", "error"]).arg(dir.join("risky.txt")).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "a warning does not fail --fail-on error");
-    let out = comity().args(["check", "--exit-zero"]).arg(dir.join("risky.txt")).output().unwrap();
+    assert!(
+        stdout.contains("T01") && stdout.contains("Anti-Foreign Sanctions Law Art. 12"),
+        "{stdout}"
+    );
+    let out = comity()
+        .args(["check", "--fail-on", "error"])
+        .arg(dir.join("risky.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a warning does not fail --fail-on error"
+    );
+    let out = comity()
+        .args(["check", "--exit-zero"])
+        .arg(dir.join("risky.txt"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -52,18 +84,48 @@ fn bad_files_are_reported_and_the_rest_is_linted() {
     let dir = tempdir("bad");
     std::fs::write(dir.join("a-risky.txt"), RISKY).unwrap();
     std::fs::write(dir.join("b-binary.txt"), b"PK\x03\x04\x00\x00binary").unwrap();
-    std::fs::write(dir.join("c-latin1.txt"), b"Buyer shall comply with the EAR \xe9t\xe9.\n").unwrap();
+    std::fs::write(
+        dir.join("c-latin1.txt"),
+        b"Buyer shall comply with the EAR \xe9t\xe9.\n",
+    )
+    .unwrap();
     std::fs::write(dir.join("d-clean.md"), CLEAN).unwrap();
-    let out = comity().args(["check", "--format", "json"]).arg(&dir).output().unwrap();
+    let out = comity()
+        .args(["check", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "input errors exit 2");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
     let files = json["files"].as_array().unwrap();
-    let by_name = |n: &str| files.iter().find(|f| f["path"].as_str().unwrap().ends_with(n)).unwrap().clone();
+    let by_name = |n: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(n))
+            .unwrap()
+            .clone()
+    };
     assert_eq!(by_name("a-risky.txt")["findings"][0]["code"], "T01");
-    assert!(by_name("b-binary.txt")["error"].as_str().unwrap().contains("binary"));
-    let latin = by_name("c-latin1.txt")["error"].as_str().unwrap().to_string();
-    assert!(latin.contains("c-latin1.txt") && latin.contains("UTF-8") && latin.contains("line 1"), "{latin}");
-    assert!(by_name("d-clean.md")["findings"].as_array().unwrap().is_empty());
+    assert!(
+        by_name("b-binary.txt")["error"]
+            .as_str()
+            .unwrap()
+            .contains("binary")
+    );
+    let latin = by_name("c-latin1.txt")["error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        latin.contains("c-latin1.txt") && latin.contains("UTF-8") && latin.contains("line 1"),
+        "{latin}"
+    );
+    assert!(
+        by_name("d-clean.md")["findings"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(json["summary"]["files"], 4);
     assert_eq!(json["summary"]["files_with_errors"], 2);
 }
@@ -71,10 +133,18 @@ fn bad_files_are_reported_and_the_rest_is_linted() {
 #[test]
 fn stdin_with_a_filename() {
     let mut cmd = comity();
-    cmd.args(["check", "--format", "jsonl", "--stdin-filename", "draft.md", "-"]);
+    cmd.args([
+        "check",
+        "--format",
+        "jsonl",
+        "--stdin-filename",
+        "draft.md",
+        "-",
+    ]);
     let out = run_with_stdin(cmd, RISKY.as_bytes());
     assert_eq!(out.status.code(), Some(1));
-    let line: serde_json::Value = serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    let line: serde_json::Value =
+        serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
     assert_eq!(line["path"], "draft.md");
     assert_eq!(line["code"], "T01");
     assert_eq!(line["range"]["start"]["line"], 1);
@@ -94,7 +164,11 @@ fn jsonl_stream_answers_every_line_in_order() {
     let mut cmd = comity();
     cmd.args(["check", "--input", "jsonl", "-"]);
     let out = run_with_stdin(cmd, input.as_bytes());
-    assert_eq!(out.status.code(), Some(2), "a bad line makes the run exit 2 at the end");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a bad line makes the run exit 2 at the end"
+    );
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -105,17 +179,30 @@ fn jsonl_stream_answers_every_line_in_order() {
     let f = &lines[0]["findings"][0];
     assert_eq!(f["code"], "T01");
     assert_eq!(f["citations"][0]["article"], "Art. 12");
-    assert!(f["suggestions"][0]["replacement"].as_str().unwrap().contains("applicable to it"));
+    assert!(
+        f["suggestions"][0]["replacement"]
+            .as_str()
+            .unwrap()
+            .contains("applicable to it")
+    );
     assert_eq!(lines[1]["id"], "two");
     assert!(lines[1]["findings"].as_array().unwrap().is_empty());
     assert_eq!(lines[2]["line"], 3);
-    assert!(lines[2]["error"].as_str().unwrap().contains("not a clause object"));
+    assert!(
+        lines[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a clause object")
+    );
     assert_eq!(lines[3]["id"], 4);
     let zh = &lines[3]["findings"][0];
     assert_eq!(zh["citations"][0]["article"], "第十二条");
     // Offsets count characters of the text.
     let text = "买方应遵守美国出口管制法律，包括《出口管理条例》。";
-    let (s, e) = (zh["start"].as_u64().unwrap() as usize, zh["end"].as_u64().unwrap() as usize);
+    let (s, e) = (
+        zh["start"].as_u64().unwrap() as usize,
+        zh["end"].as_u64().unwrap() as usize,
+    );
     let chars: Vec<char> = text.chars().collect();
     assert!(e <= chars.len() && s < e);
     assert_eq!(lines[4]["line"], 6);
@@ -123,21 +210,45 @@ fn jsonl_stream_answers_every_line_in_order() {
 
 #[test]
 fn github_format_annotates_lines() {
-    let out = comity().args(["check", "--format", "github"]).arg(fixture("zh-procurement-contract.md")).output().unwrap();
+    let out = comity()
+        .args(["check", "--format", "github"])
+        .arg(fixture("zh-procurement-contract.md"))
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.lines().any(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")),
+        "{stdout}"
+    );
     assert!(stdout.contains("line="));
 }
 
 #[test]
 fn unknown_config_keys_are_errors_naming_file_line_and_key() {
     let dir = tempdir("config");
-    std::fs::write(dir.join("comity.toml"), "[profile]\nprc_party = true\ngoverning_lw = \"PRC\"\n").unwrap();
+    std::fs::write(
+        dir.join("comity.toml"),
+        "[profile]\nprc_party = true\ngoverning_lw = \"PRC\"\n",
+    )
+    .unwrap();
     std::fs::write(dir.join("draft.txt"), RISKY).unwrap();
-    let out = comity().arg("check").arg(dir.join("draft.txt")).output().unwrap();
+    let out = comity()
+        .arg("check")
+        .arg(dir.join("draft.txt"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(all.contains("comity.toml") && all.contains("line 3") && all.contains("governing_lw"), "{all}");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        all.contains("comity.toml") && all.contains("line 3") && all.contains("governing_lw"),
+        "{all}"
+    );
 }
 
 #[test]
@@ -146,8 +257,17 @@ fn config_disables_rules_and_is_found_upward() {
     std::fs::create_dir_all(dir.join("drafts/sub")).unwrap();
     std::fs::write(dir.join("comity.toml"), "[rules]\ndisable = [\"T01\"]\n").unwrap();
     std::fs::write(dir.join("drafts/sub/draft.txt"), RISKY).unwrap();
-    let out = comity().arg("check").arg(dir.join("drafts")).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = comity()
+        .arg("check")
+        .arg(dir.join("drafts"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -155,12 +275,177 @@ fn explain_and_rules() {
     let out = comity().args(["explain", "T05"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    for section in ["What it flags", "Why it is risky", "Legal basis", "US-side cost", "Neutral wording", "Art. 12"] {
+    for section in [
+        "What it flags",
+        "Why it is risky",
+        "Legal basis",
+        "US-side cost",
+        "Neutral wording",
+        "Art. 12",
+    ] {
         assert!(text.contains(section), "missing {section} in:\n{text}");
     }
     let out = comity().args(["explain", "T99"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = comity().args(["rules", "--format", "json"]).output().unwrap();
+    let out = comity()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
     let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rules.as_array().unwrap().len(), 15);
+}
+
+#[test]
+fn fix_round_trip_keeps_bom_and_line_endings() {
+    let dir = tempdir("fix");
+    let path = dir.join("draft.txt");
+    let original = "\u{feff}1. Export\r\n\r\n1.1 Buyer shall comply with all U.S. export control laws, including the EAR.\r\n\r\n1.2 Payment is due in 30 days.\r\n";
+    std::fs::write(&path, original).unwrap();
+    // --fix alone applies only safe fixes; legal rewording is never safe.
+    let out = comity()
+        .args(["check", "--fix"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+    // --diff shows the unsafe fix and writes nothing.
+    let out = comity()
+        .args(["check", "--diff", "--unsafe-fixes"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.contains("-1.1 Buyer shall comply") && diff.contains("+1.1 Each party shall comply"),
+        "{diff}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+    // --fix --unsafe-fixes rewrites the clause; the neutral wording is not flagged.
+    let out = comity()
+        .args(["check", "--fix", "--unsafe-fixes"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert!(fixed.starts_with('\u{feff}'), "BOM kept");
+    assert!(
+        fixed.contains("applicable to it") && !fixed.contains("U.S. export control laws"),
+        "{fixed}"
+    );
+    assert_eq!(
+        fixed.matches("\r\n").count(),
+        original.matches("\r\n").count(),
+        "CRLF kept"
+    );
+    assert!(
+        !fixed.replace("\r\n", "").contains('\n'),
+        "no bare LF introduced"
+    );
+    // Fixing again changes nothing (idempotent).
+    comity()
+        .args(["check", "--fix", "--unsafe-fixes"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), fixed);
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".comity-fix"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files left");
+}
+
+#[test]
+fn suppressions_need_a_reason() {
+    let dir = tempdir("suppress");
+    let with_reason = "<!-- comity: allow T01 reason=\"counterparty is not a PRC entity; approved by GC\" -->\n1.1 Buyer shall comply with the EAR in using the Products.\n\n1.2 Supplier shall comply with the EAR in exporting the Products.\n";
+    std::fs::write(dir.join("a.md"), with_reason).unwrap();
+    let out = comity()
+        .args(["check", "--format", "json"])
+        .arg(dir.join("a.md"))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = json["files"][0]["findings"].as_array().unwrap();
+    assert_eq!(
+        findings.len(),
+        1,
+        "only the next clause is covered: {findings:?}"
+    );
+    assert_eq!(findings[0]["clause"], "1.2");
+
+    let without =
+        "<!-- comity: allow T01 -->\n1.1 Buyer shall comply with the EAR in using the Products.\n";
+    std::fs::write(dir.join("b.md"), without).unwrap();
+    let out = comity()
+        .args(["check", "--format", "json"])
+        .arg(dir.join("b.md"))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        vec!["S01"],
+        "the unexplained suppression is itself reported"
+    );
+
+    let unused = "<!-- comity: disable T06 reason=\"no chips here\" -->\n1.1 Payment is due in 30 days.\n<!-- comity: enable T06 -->\n";
+    std::fs::write(dir.join("c.md"), unused).unwrap();
+    let out = comity()
+        .args(["check", "--format", "json", "--report-unused"])
+        .arg(dir.join("c.md"))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["files"][0]["findings"][0]["code"], "S02");
+}
+
+#[test]
+fn baseline_survives_renumbering() {
+    let dir = tempdir("baseline");
+    let path = dir.join("library.md");
+    std::fs::write(&path, "5.1 Buyer shall comply with the EAR in using the Products.\n\n5.2 Payment is due in 30 days.\n").unwrap();
+    let baseline = dir.join("baseline.json");
+    let out = comity()
+        .arg("check")
+        .arg("--write-baseline")
+        .arg(&baseline)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // Renumbered, moved below a new clause, and a new risky clause added.
+    std::fs::write(
+        &path,
+        "7.1 Payment is due in 30 days.\n\n7.2 Distributor shall comply with the Export Administration Regulations.\n\n7.3 Buyer shall comply with the EAR in using the Products.\n",
+    )
+    .unwrap();
+    let out = comity()
+        .args(["check", "--format", "json", "--baseline"])
+        .arg(&baseline)
+        .arg(&path)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = json["files"][0]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(
+        findings[0]["clause"], "7.2",
+        "only the new clause is reported"
+    );
+    assert_eq!(out.status.code(), Some(1));
 }

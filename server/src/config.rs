@@ -251,6 +251,7 @@ impl Config {
                     .collect(),
             },
             default_lang: f.lint.default_language.as_deref().and_then(Lang::parse),
+            report_unused_suppressions: false,
         }
     }
 }

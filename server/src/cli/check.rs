@@ -50,6 +50,24 @@ pub struct CheckArgs {
     /// Do not show a progress bar, even on a terminal.
     #[arg(long)]
     pub no_progress: bool,
+    /// Apply suggested wording marked safe (legal rewording is rarely safe).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, also apply suggestions marked unsafe.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing.
+    #[arg(long)]
+    pub diff: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in a baseline file and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report suppression comments that match no finding.
+    #[arg(long)]
+    pub report_unused: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -58,6 +76,8 @@ pub enum Format {
     Json,
     Jsonl,
     Github,
+    Sarif,
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -97,6 +117,15 @@ impl Contexts {
             forced,
             by_path: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The rules of the forced context, or the built-in ones (for reports
+    /// that list rules).
+    pub fn any_rules(&self) -> &RuleSet {
+        match &self.forced {
+            Some(c) => &c.rules,
+            None => RuleSet::builtin(),
+        }
     }
 
     /// The context for a file, from the closest comity.toml above it.
@@ -179,11 +208,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
         return super::stream::run(&args, &contexts);
     }
     let (inputs, mut input_errors) = collect_inputs(&args, &contexts);
+    let report_unused = args.report_unused;
     let progress = progress_bar(&args, inputs.len());
     let mut results: Vec<FileResult> = inputs
         .par_iter()
         .map(|input| {
-            let r = lint_input(input, &contexts);
+            let r = lint_input(input, &contexts, report_unused);
             if let Some(p) = &progress {
                 p.inc(1);
             }
@@ -195,7 +225,141 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
     results.append(&mut input_errors);
     results.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(path) = &args.write_baseline {
+        let b = super::baseline::from_results(&results);
+        let json = serde_json::to_string_pretty(&b).expect("baselines serialise");
+        if let Err(e) = std::fs::write(path, json + "\n") {
+            eprintln!("error: {}: cannot write baseline: {e}", path.display());
+            return ExitCode::from(EXIT_ERROR);
+        }
+        eprintln!(
+            "Recorded {} findings in {}.",
+            b.entries.len(),
+            path.display()
+        );
+        return if results.iter().any(|r| r.error.is_some()) {
+            ExitCode::from(EXIT_ERROR)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    if let Some(path) = &args.baseline {
+        match super::baseline::read(path) {
+            Ok(b) => {
+                super::baseline::filter(&mut results, &b);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_ERROR);
+            }
+        }
+    }
+    if args.fix || args.diff {
+        return apply_fixes(&args, &contexts, results);
+    }
     finish(&args, &contexts, &results)
+}
+
+/// `--fix` and `--diff`.
+fn apply_fixes(args: &CheckArgs, contexts: &Contexts, mut results: Vec<FileResult>) -> ExitCode {
+    let mut changed_files = 0usize;
+    let mut fixed = 0usize;
+    let mut errors = false;
+    let mut diffs = String::new();
+    for r in results.iter_mut() {
+        if r.error.is_some() || r.findings.is_empty() {
+            continue;
+        }
+        let edits = super::fix::planned_edits(&r.findings, args.unsafe_fixes);
+        if edits.is_empty() {
+            continue;
+        }
+        if r.docx.is_some() || r.path == "-" {
+            r.notices.push(report::Notice {
+                line: 1,
+                message: "not fixed: .docx files and standard input are reported, never rewritten"
+                    .into(),
+            });
+            continue;
+        }
+        let new_text = super::fix::apply_edits(&r.text, &edits);
+        if args.diff {
+            diffs.push_str(&super::fix::unified_diff(&r.path, &r.text, &new_text));
+            changed_files += 1;
+            fixed += edits.len();
+            continue;
+        }
+        let path = PathBuf::from(&r.path);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                r.error = Some(format!("{}: cannot re-read for fixing: {e}", r.path));
+                errors = true;
+                continue;
+            }
+        };
+        let (current, encoding) = match input::decode(&path, &bytes) {
+            Ok(d) => d,
+            Err(e) => {
+                r.error = Some(e.to_string());
+                errors = true;
+                continue;
+            }
+        };
+        if current != *r.text {
+            r.error = Some(format!(
+                "{}: changed on disk while being linted; not fixed",
+                r.path
+            ));
+            errors = true;
+            continue;
+        }
+        match super::fix::write_atomically(&path, &bytes, &new_text, encoding) {
+            Ok(()) => {
+                changed_files += 1;
+                fixed += edits.len();
+                // Report what remains after the fix.
+                if let Ok(ctx) = contexts.for_file(&path) {
+                    let doc = Document::parse(new_text);
+                    r.findings = lint(&doc, &ctx.rules, &ctx.settings);
+                    r.text = Arc::new(doc.text().to_string());
+                }
+            }
+            Err(e) => {
+                r.error = Some(format!("{}: {e}", r.path));
+                errors = true;
+            }
+        }
+    }
+    if args.diff {
+        let r = emit(|out| write!(out, "{diffs}"));
+        if let Err(code) = r {
+            return code;
+        }
+        eprintln!(
+            "{fixed} fix{} in {changed_files} file{} (not written).",
+            if fixed == 1 { "" } else { "es" },
+            if changed_files == 1 { "" } else { "s" }
+        );
+        return if errors {
+            ExitCode::from(EXIT_ERROR)
+        } else if fixed > 0 {
+            ExitCode::from(EXIT_FINDINGS)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    eprintln!(
+        "Fixed {fixed} finding{} in {changed_files} file{}.",
+        if fixed == 1 { "" } else { "s" },
+        if changed_files == 1 { "" } else { "s" }
+    );
+    let code = finish(args, contexts, &results);
+    if errors {
+        ExitCode::from(EXIT_ERROR)
+    } else {
+        code
+    }
 }
 
 fn progress_bar(args: &CheckArgs, n: usize) -> Option<indicatif::ProgressBar> {
@@ -225,6 +389,8 @@ pub(crate) fn finish(args: &CheckArgs, contexts: &Contexts, results: &[FileResul
         Format::Json => report::write_json(out, results),
         Format::Jsonl => report::write_jsonl(out, results),
         Format::Github => report::write_github(out, results),
+        Format::Sarif => super::sarif::write_sarif(out, results, contexts.any_rules()),
+        Format::Html => Err(std::io::Error::other("html output pending")), // TODO(html): wire super::html::write_html
     });
     if let Err(code) = written {
         return code;
@@ -374,7 +540,7 @@ pub(crate) fn error_result(path: &str, message: String) -> FileResult {
     }
 }
 
-fn lint_input(input: &Input, contexts: &Contexts) -> FileResult {
+fn lint_input(input: &Input, contexts: &Contexts, report_unused: bool) -> FileResult {
     let mut docx = None;
     let (name, read) = match input {
         Input::File(p) if FileKind::of(p) == Some(FileKind::Docx) => {
@@ -410,7 +576,9 @@ fn lint_input(input: &Input, contexts: &Contexts) -> FileResult {
         Err(e) => return error_result(&display, e),
     };
     let doc = Document::parse(text);
-    let findings = lint(&doc, &ctx.rules, &ctx.settings);
+    let mut settings = ctx.settings.clone();
+    settings.report_unused_suppressions |= report_unused;
+    let findings = lint(&doc, &ctx.rules, &settings);
     FileResult {
         path: display,
         text: Arc::new(doc.text().to_string()),

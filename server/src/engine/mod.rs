@@ -13,6 +13,7 @@ mod analysis;
 mod grade;
 pub mod settings;
 mod suggest;
+pub mod suppress;
 
 use crate::Span;
 use crate::document::{BlockKind, Document, Lang, lang_of};
@@ -31,6 +32,12 @@ pub fn lint(doc: &Document, rules: &RuleSet, settings: &Settings) -> Vec<Finding
     }
     grade::apply_document_carve_outs(doc, rules, &analysis, &mut findings);
     findings.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.code.cmp(&b.code)));
+    suppress::apply(
+        doc,
+        &mut findings,
+        settings.report_unused_suppressions,
+        &suppress::today(),
+    );
     findings
 }
 

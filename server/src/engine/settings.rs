@@ -58,6 +58,8 @@ pub struct Settings {
     pub rules: RuleSelection,
     /// Language of messages when a sentence's own language cannot be told.
     pub default_lang: Option<Lang>,
+    /// Report suppression comments that match no finding (S02).
+    pub report_unused_suppressions: bool,
 }
 
 /// Why the engine believes a PRC party is, or is not, exposed.

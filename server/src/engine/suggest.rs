@@ -110,6 +110,12 @@ fn fill(template: &str, doc: &Document, analysis: &Analysis, original: &str, lan
         .replace("{Party}", party)
         .replace("{Parties}", parties)
         .replace("{party_name}", &party_name);
+    // "this Agreement" only where the draft calls itself the Agreement.
+    if lang == Lang::En && !doc.text().contains("Agreement") {
+        out = out
+            .replace("this Agreement", "this contract")
+            .replace("the Agreement", "the contract");
+    }
     if let Some(first) = out.chars().next() {
         if first.is_lowercase() {
             out = first.to_uppercase().collect::<String>() + &out[first.len_utf8()..];
