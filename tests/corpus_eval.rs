@@ -10,13 +10,30 @@ fn corpus_precision_and_recall_per_language() {
     assert!(eval.errors.is_empty(), "{:?}", eval.errors);
     let mut report = String::new();
     for (lang, c) in &eval.by_language {
-        report.push_str(&format!("{lang}: P={:.3} R={:.3} (tp {} fp {} fn {})\n", c.precision(), c.recall(), c.tp, c.fp, c.fn_));
+        report.push_str(&format!(
+            "{lang}: P={:.3} R={:.3} (tp {} fp {} fn {})\n",
+            c.precision(),
+            c.recall(),
+            c.tp,
+            c.fp,
+            c.fn_
+        ));
     }
     for m in &eval.misses {
-        report.push_str(&format!("  miss {} {:?} got {:?}: {}\n", m.id, m.expected, m.got, m.text));
+        report.push_str(&format!(
+            "  miss {} {:?} got {:?}: {}\n",
+            m.id, m.expected, m.got, m.text
+        ));
     }
     for (lang, c) in &eval.by_language {
-        assert!(c.precision() >= 0.95 && c.recall() >= 0.95, "{lang} below target:\n{report}");
+        assert!(
+            c.precision() >= 0.95 && c.recall() >= 0.95,
+            "{lang} below target:\n{report}"
+        );
     }
-    assert_eq!(eval.by_language.len(), 2, "both languages are in the corpus");
+    assert_eq!(
+        eval.by_language.len(),
+        2,
+        "both languages are in the corpus"
+    );
 }

@@ -390,7 +390,7 @@ pub(crate) fn finish(args: &CheckArgs, contexts: &Contexts, results: &[FileResul
         Format::Jsonl => report::write_jsonl(out, results),
         Format::Github => report::write_github(out, results),
         Format::Sarif => super::sarif::write_sarif(out, results, contexts.any_rules()),
-        Format::Html => Err(std::io::Error::other("html output pending")), // TODO(html): wire super::html::write_html
+        Format::Html => super::html::write_html(out, results, contexts.any_rules()),
     });
     if let Err(code) = written {
         return code;

@@ -1,9 +1,13 @@
 //! The `comity` command line: a thin adapter over the engine.
 
+mod baseline;
 mod check;
 mod eval;
 mod explain;
+pub mod fix;
+pub mod html;
 pub mod report;
+pub mod sarif;
 mod stream;
 
 use std::io::Write;

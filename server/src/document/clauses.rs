@@ -6,7 +6,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::blocks::{Block, BlockKind, MarkerToken};
-use super::numbering::{NumberStyle, opens_clause, style_of};
+use super::numbering::{self, NumberStyle, opens_clause, style_of};
 use crate::Span;
 
 pub type ClauseId = usize;
@@ -149,7 +149,13 @@ pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
             BlockKind::Subheading => ClauseKind::Section,
             _ => ClauseKind::Clause,
         };
+        // A heading's own number (`## Section 1.01`) decides how it is cited.
+        let label_style = match (block.number, &number_text) {
+            (Some(_), Some(n)) => numbering::style_of_number_text(n).or(style),
+            _ => style,
+        };
         let label = number_text.as_ref().map(|n| {
+            let style = label_style;
             let own = normalize_number(n);
             // `a)` reads as `(a)` once it follows its parent's number.
             let own = match style {

@@ -178,6 +178,49 @@ pub fn style_of(block: &Block, number: &str, previous_alpha: Option<char>) -> Op
     Some(style)
 }
 
+/// The style of a number written after a heading marker (`## Section 1.01`,
+/// `### 第二条`), judged from its text alone.
+pub fn style_of_number_text(number: &str) -> Option<NumberStyle> {
+    let n = number.trim();
+    let upper = n.to_ascii_uppercase();
+    let token = if upper.starts_with("ARTICLE")
+        || upper.starts_with("PART")
+        || upper.starts_with("CHAPTER")
+        || upper.starts_with("SCHEDULE")
+        || upper.starts_with("ANNEX")
+        || upper.starts_with("EXHIBIT")
+        || upper.starts_with("APPENDIX")
+        || n.starts_with('附')
+        || (n.starts_with('第') && (n.ends_with('章') || n.ends_with('编') || n.ends_with("部分")))
+    {
+        MarkerToken::PartNumber
+    } else if upper.starts_with("SECTION")
+        || upper.starts_with("CLAUSE")
+        || (n.starts_with('第') && n.ends_with('条'))
+        || (n.ends_with('、') && !n.starts_with(|c: char| c.is_ascii_digit()))
+        || (n.ends_with('.') && n.trim_end_matches('.').chars().all(|c| c.is_ascii_digit()))
+    {
+        MarkerToken::ArticleNumber
+    } else {
+        MarkerToken::Number
+    };
+    let probe = Block {
+        kind: BlockKind::Clause,
+        span: crate::Span::default(),
+        marker: Some(super::blocks::Marker {
+            token,
+            span: crate::Span::default(),
+        }),
+        number: None,
+        body: None,
+        definitions: Vec::new(),
+        cross_references: Vec::new(),
+        comments: Vec::new(),
+        lang: Default::default(),
+    };
+    style_of(&probe, n, None)
+}
+
 /// Whether a block of this kind opens a clause (as opposed to belonging to one).
 pub fn opens_clause(block: &Block) -> bool {
     match block.kind {

@@ -48,6 +48,10 @@ pub struct Ids {
 }
 
 impl Ids {
+    pub fn for_rules(rules: &RuleSet) -> Ids {
+        Ids::new(rules)
+    }
+
     fn new(rules: &RuleSet) -> Ids {
         let l = &rules.lexicon;
         Ids {
@@ -130,22 +134,58 @@ fn slice_in(hits: &[Hit], span: Span) -> &[Hit] {
 
 impl Analysis {
     pub fn new(doc: &Document, rules: &RuleSet, settings: &Settings) -> Analysis {
+        Analysis::scoped(doc, rules, settings, None)
+    }
+
+    /// An analysis limited to `scope` (plus the definitions, which decide
+    /// which terms carry a US measure): only blocks in the scope are
+    /// candidates. Used to re-lint the blocks an edit touched.
+    pub fn scoped(
+        doc: &Document,
+        rules: &RuleSet,
+        settings: &Settings,
+        scope: Option<&[Span]>,
+    ) -> Analysis {
         let ids = Ids::new(rules);
         let text = doc.text();
-        let mut triggers = Vec::new();
-        rules
-            .lexicon
-            .scan_triggers(text, Span::new(0, text.len()), &mut triggers);
-        triggers.sort_by_key(|h| (h.span.start, h.span.end));
-
         let terms = doc.terms();
+        let whole = [Span::new(0, text.len())];
+        let mut spans: Vec<Span> = match scope {
+            None => whole.to_vec(),
+            Some(s) => s
+                .iter()
+                .copied()
+                .chain(terms.iter().map(|t| t.definition_span))
+                .collect(),
+        };
+        spans.sort_by_key(|s| (s.start, s.end));
+        let mut merged: Vec<Span> = Vec::new();
+        for s in spans {
+            match merged.last_mut() {
+                Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+                _ => merged.push(s),
+            }
+        }
+        let mut triggers = Vec::new();
+        for s in &merged {
+            rules.lexicon.scan_triggers(text, *s, &mut triggers);
+        }
+        triggers.sort_by_key(|h| (h.span.start, h.span.end));
+        triggers.dedup();
+
         // Every occurrence of every defined term (longest first).
         let all_terms =
             TermMatcher::new(terms.iter().enumerate().map(|(i, t)| (i, t.term.as_str())));
         let occurrences: Vec<(TermId, Span)> = if terms.is_empty() {
             Vec::new()
         } else {
-            all_terms.find(text, Span::new(0, text.len()))
+            let mut v: Vec<(TermId, Span)> = merged
+                .iter()
+                .flat_map(|s| all_terms.find(text, *s))
+                .collect();
+            v.sort_by_key(|(_, s)| (s.start, s.end));
+            v.dedup();
+            v
         };
         let defined: HashSet<&str> = terms.iter().map(|t| t.term.as_str()).collect();
         let defining_sites: Vec<Span> = terms.iter().map(|t| t.term_span).collect();
@@ -235,22 +275,24 @@ impl Analysis {
             }
         }
 
+        let in_scope = |o: usize| {
+            scope.is_none_or(|sc| {
+                sc.iter()
+                    .any(|s| s.start <= o && o < s.end.max(s.start + 1))
+            })
+        };
         let mut blocks: Vec<usize> = triggers
             .iter()
             .map(|h| h.span.start)
             .chain(tainted_uses.iter().map(|(_, s)| s.start))
             .chain(unresolved.iter().map(|s| s.start))
+            .filter(|&o| in_scope(o))
             .filter_map(|o| doc.block_at(o))
             .collect();
         blocks.sort_unstable();
         blocks.dedup();
 
-        let fragment = doc.clauses().len() <= 1 && doc.blocks().len() <= 3;
-        let party_capitalised = defined.contains("Party")
-            || defined.contains("Parties")
-            || text.contains("the Parties")
-            || text.contains("each Party")
-            || text.contains("Each Party");
+        let (fragment, party_capitalised) = Analysis::fragment_and_party(doc);
         Analysis {
             ids,
             triggers,
@@ -263,6 +305,25 @@ impl Analysis {
             candidate_blocks: blocks,
             party_capitalised,
         }
+    }
+
+    /// Whether the text is a fragment (one clause, a clause-library entry)
+    /// and whether it spells "Party" with a capital.
+    pub fn fragment_and_party(doc: &Document) -> (bool, bool) {
+        let text = doc.text();
+        let defined = |w: &str| doc.terms().iter().any(|t| t.term == w);
+        let fragment = doc.clauses().len() <= 1 && doc.blocks().len() <= 3;
+        let party = defined("Party")
+            || defined("Parties")
+            || text.contains("the Parties")
+            || text.contains("each Party")
+            || text.contains("Each Party");
+        (fragment, party)
+    }
+
+    /// The trigger hits of one group, in order.
+    pub fn hits_of(&self, group: GroupId) -> impl Iterator<Item = &Hit> + '_ {
+        self.triggers.iter().filter(move |h| h.group == group)
     }
 
     pub fn candidate_blocks(&self) -> impl Iterator<Item = usize> + '_ {
@@ -294,7 +355,28 @@ impl Analysis {
             .filter(|h| sentence.covers(&h.span))
             .copied()
             .collect();
+        let n_trigger = hits.len();
         rules.lexicon.scan_context(text, sentence, &mut hits);
+        // A context word inside the name of a list is part of the name, not of
+        // the sentence: "Blocked" in "Blocked Persons List", 拒绝 in
+        // 拒绝往来人员清单, "End-User" in "Military End-User List".
+        let list_names: Vec<Span> = hits[..n_trigger]
+            .iter()
+            .filter(|h| {
+                h.regime.is_some_and(|r| {
+                    rules.lexicon.regimes[r as usize].kind == crate::rules::schema::RegimeKind::List
+                })
+            })
+            .map(|h| h.span)
+            .collect();
+        if !list_names.is_empty() {
+            let context = hits.split_off(n_trigger);
+            hits.extend(
+                context
+                    .into_iter()
+                    .filter(|h| !list_names.iter().any(|l| l.covers(&h.span) && *l != h.span)),
+            );
+        }
         let mark = |g: GroupId, s: Span, first: &mut Vec<Option<Span>>| {
             if first[g].is_none_or(|f| s.start < f.start) {
                 first[g] = Some(s);

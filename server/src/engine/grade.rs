@@ -275,65 +275,125 @@ fn translate_nexus(why: &str) -> String {
     }
 }
 
-/// A carve-out sentence elsewhere in the document ("Nothing in this Article 7
-/// requires … the PRC Anti-Foreign Sanctions Law") lowers the findings it covers.
-pub fn apply_document_carve_outs(
-    doc: &Document,
-    rules: &RuleSet,
-    analysis: &Analysis,
-    findings: &mut [Finding],
-) {
-    if findings.is_empty() {
-        return;
+/// A sentence that carves clauses out for blocking law ("Nothing in this
+/// Article 7 requires … the PRC Anti-Foreign Sanctions Law"), and what it reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarveOut {
+    pub sentence: Span,
+    /// Names PRC anti-sanctions or blocking law.
+    pub prc: bool,
+    /// Names EU or UK blocking law (which does not protect a PRC party).
+    pub eu: bool,
+    scope: Scope,
+    label: String,
+}
+
+impl CarveOut {
+    /// Recomputes what the carve-out reaches, after numbering may have changed.
+    pub fn refresh(&mut self, doc: &Document) {
+        if let Some(b) = doc.block_at(self.sentence.start) {
+            self.scope = carve_out_scope(doc, &doc.blocks()[b], self.sentence);
+        }
+        self.label = doc.clause_label_at(self.sentence.start).unwrap_or_default();
     }
+
+    /// Moves the carve-out after an edit that changed the text length by
+    /// `delta` at byte `at` (the carve-out itself lies outside the edit).
+    pub fn shift(&mut self, at: usize, delta: isize) {
+        let move_span = |s: &mut Span| {
+            if s.start >= at {
+                *s = s.shifted(delta);
+            } else if s.end > at {
+                s.end = (s.end as isize + delta) as usize;
+            }
+        };
+        move_span(&mut self.sentence);
+        if let Scope::Spans(v) = &mut self.scope {
+            v.iter_mut().for_each(move_span);
+        }
+    }
+}
+
+/// Finds the carve-out sentences of a document from the analysis's trigger hits.
+pub fn collect_carve_outs(doc: &Document, analysis: &Analysis) -> Vec<CarveOut> {
     let ids = &analysis.ids;
-    let text = doc.text();
-    for block in doc.blocks() {
+    let mut out: Vec<CarveOut> = Vec::new();
+    let hits: Vec<_> = analysis
+        .hits_of(ids.blocking_law)
+        .chain(analysis.hits_of(ids.blocking_eu))
+        .collect();
+    for h in hits {
+        let Some(b) = doc.block_at(h.span.start) else {
+            continue;
+        };
+        let block = &doc.blocks()[b];
         if block.kind.is_quoted_material() {
             continue;
         }
-        let mut hits = Vec::new();
-        rules.lexicon.scan_context(text, block.span, &mut hits);
-        let prc = hits.iter().any(|h| h.group == ids.blocking_law);
-        let eu = hits.iter().any(|h| h.group == ids.blocking_eu);
-        if !prc && !eu {
+        let Some(sentence) = doc
+            .sentences(block.body.unwrap_or(block.span))
+            .into_iter()
+            .find(|s| s.covers(&h.span))
+        else {
+            continue;
+        };
+        let prc = h.group == ids.blocking_law;
+        if let Some(existing) = out.iter_mut().find(|c| c.sentence == sentence) {
+            existing.prc |= prc;
+            existing.eu |= !prc;
             continue;
         }
-        for sentence in doc.sentences(block.body.unwrap_or(block.span)) {
-            let in_sentence = |g| {
-                hits.iter()
-                    .any(|h| h.group == g && sentence.covers(&h.span))
-            };
-            let (prc, eu) = (in_sentence(ids.blocking_law), in_sentence(ids.blocking_eu));
-            if !prc && !eu {
+        out.push(CarveOut {
+            sentence,
+            prc,
+            eu: !prc,
+            scope: carve_out_scope(doc, block, sentence),
+            label: doc.clause_label_at(sentence.start).unwrap_or_default(),
+        });
+    }
+    out
+}
+
+/// Lowers the findings that carve-outs elsewhere in the document cover.
+pub fn apply_carve_outs(carve_outs: &[CarveOut], findings: &mut [Finding]) {
+    for c in carve_outs {
+        for f in findings.iter_mut() {
+            if f.sentence == c.sentence || !c.scope.covers(f.sentence) || f.code.starts_with('S') {
                 continue;
             }
-            let scope = carve_out_scope(doc, block, sentence);
-            let label = doc.clause_label_at(sentence.start).unwrap_or_default();
-            for f in findings.iter_mut() {
-                if f.sentence == sentence || !scope.covers(f.sentence) {
-                    continue;
+            if c.prc {
+                if f.severity > Severity::Info {
+                    f.severity = Severity::Info;
                 }
-                if prc {
-                    if f.severity > Severity::Info {
-                        f.severity = Severity::Info;
-                    }
-                    f.reasons.push(match f.lang {
-                        Lang::En => format!("carved out for the PRC Anti-Foreign Sanctions Law or Blocking Rules by {}", if label.is_empty() { "another clause".into() } else { format!("clause {label}") }),
-                        Lang::Zh => format!("{}已就《反外国制裁法》或阻断办法作出例外约定", if label.is_empty() { "其他条款".into() } else { format!("第{label}条") }),
-                    });
-                } else if eu
-                    && !f
-                        .reasons
-                        .iter()
-                        .any(|r| r.contains("EU or UK") || r.contains("欧盟或英国"))
-                {
-                    f.severity = f.severity.lower();
-                    f.reasons.push(match f.lang {
-                        Lang::En => "a carve-out elsewhere covers EU or UK blocking law only, which does not protect a PRC party".to_string(),
-                        Lang::Zh => "其他条款仅就欧盟或英国阻断法作出例外，不能保护中国当事方".to_string(),
-                    });
-                }
+                f.reasons.push(match f.lang {
+                    Lang::En => format!(
+                        "carved out for the PRC Anti-Foreign Sanctions Law or Blocking Rules by {}",
+                        if c.label.is_empty() {
+                            "another clause".into()
+                        } else {
+                            format!("clause {}", c.label)
+                        }
+                    ),
+                    Lang::Zh => format!(
+                        "{}已就《反外国制裁法》或阻断办法作出例外约定",
+                        if c.label.is_empty() {
+                            "其他条款".into()
+                        } else {
+                            format!("第{}条", c.label)
+                        }
+                    ),
+                });
+            } else if c.eu
+                && !f
+                    .reasons
+                    .iter()
+                    .any(|r| r.contains("EU or UK") || r.contains("欧盟或英国"))
+            {
+                f.severity = f.severity.lower();
+                f.reasons.push(match f.lang {
+                    Lang::En => "a carve-out elsewhere covers EU or UK blocking law only, which does not protect a PRC party".to_string(),
+                    Lang::Zh => "其他条款仅就欧盟或英国阻断法作出例外，不能保护中国当事方".to_string(),
+                });
             }
         }
     }
@@ -341,6 +401,7 @@ pub fn apply_document_carve_outs(
 
 /// What a carve-out sentence reaches: the clauses it cross-refers to, the
 /// whole agreement, or else its own clause.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Scope {
     All,
     Spans(Vec<Span>),

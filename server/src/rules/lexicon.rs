@@ -98,8 +98,11 @@ pub struct Lexicon {
     pub regimes: Vec<RegimeInfo>,
 }
 
+/// Whether `c` continues a word for the whole-word test of English entries.
+/// CJK characters do not: Chinese text writes "列入SDN清单" or "被OFAC列名"
+/// with no space around the Latin acronym.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    (c.is_alphanumeric() && !crate::document::is_cjk(c)) || c == '_'
 }
 
 fn has_cjk(s: &str) -> bool {

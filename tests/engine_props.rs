@@ -1,0 +1,73 @@
+//! The engine's incremental re-lint equals a lint from scratch, whatever the
+//! edits (CJK and emoji included).
+
+use comity::Span;
+use comity::document::Document;
+use comity::engine::{EditInfo, Settings, lint, lint_state, relint};
+use comity::rules::RuleSet;
+use proptest::prelude::*;
+
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("1. Definitions\n\n".to_string()),
+        Just("1.1 \"Sanctions\" means sanctions administered by OFAC.\n\n".to_string()),
+        Just("1.2 \"Restricted Party\" means any person on the Entity List.\n\n".to_string()),
+        Just("2. Compliance\n\n".to_string()),
+        Just("2.1 Buyer shall comply with all U.S. export control laws, including the EAR.\n\n".to_string()),
+        Just("2.2 Buyer shall not resell the Products to any Restricted Party.\n\n".to_string()),
+        Just("2.3 Seller may terminate this Agreement if Buyer becomes subject to Sanctions.\n\n".to_string()),
+        Just("2.4 Nothing in this Section 2 requires either Party to breach the PRC Anti-Foreign Sanctions Law.\n\n".to_string()),
+        Just("第五条 出口管制\n".to_string()),
+        Just("（一）“制裁”指美国政府实施的制裁。\n".to_string()),
+        Just("（二）买方应遵守美国出口管制法律，包括《出口管理条例》。\n".to_string()),
+        Just("（三）客户不得将本服务与华为昇腾芯片结合使用。\n".to_string()),
+        Just("<!-- comity: allow T01 reason=\"reviewed\" -->\n".to_string()),
+        Just("Each Party shall comply with all applicable laws. 😀\n\n".to_string()),
+        Just("The Buyer, a company incorporated in the PRC (the \"Buyer\"), shall pay.\n\n".to_string()),
+        "[a-zA-Z .,第条、一（）\\n]{0,20}",
+    ]
+}
+
+fn edit_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        piece(),
+        "[a-z 第条“”\\n😀.]{0,6}",
+        Just("EAR".to_string()),
+        Just("Sanctions".to_string()),
+        Just("美国".to_string())
+    ]
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    #[test]
+    fn relint_equals_lint_from_scratch(
+        pieces in prop::collection::vec(piece(), 1..14),
+        edits in prop::collection::vec((0.0..=1.0f64, 0usize..30, edit_text()), 1..6),
+    ) {
+        let rules = RuleSet::builtin();
+        let settings = Settings::default();
+        let mut doc = Document::parse(pieces.concat());
+        let mut state = lint_state(&doc, rules, &settings);
+        for (at, del, ins) in edits {
+            let len = doc.text().len();
+            let start = floor(doc.text(), (at * len as f64) as usize);
+            let end = floor(doc.text(), start + del);
+            let removed = doc.text()[start..end].to_string();
+            let summary = doc.edit(Span::new(start, end), &ins).unwrap();
+            let info = EditInfo { old: Span::new(start, end), removed: &removed, inserted_len: ins.len(), summary: &summary };
+            state = relint(&doc, rules, &settings, &state, &info);
+            let fresh = lint(&Document::parse(doc.text().to_string()), rules, &settings);
+            prop_assert_eq!(&state.findings, &fresh, "after replacing {}..{} with {:?} in {:?}", start, end, ins, doc.text());
+        }
+    }
+}
