@@ -270,7 +270,7 @@ impl Analysis {
             if !terms[id].definition_span.covers(&span) {
                 used[id] = true;
             }
-            if taint[id].is_some() {
+            if taint[id].is_some() && !qualified_by_other_regime(text, span) {
                 tainted_uses.push((id, span));
             }
         }
@@ -510,6 +510,38 @@ impl Analysis {
             sentence,
         }
     }
+}
+
+/// Whether a term's occurrence names another regime's measures
+/// ("联合国安理会制裁", "UN Sanctions", "EU sanctions"), and so is not a use
+/// of the defined term.
+fn qualified_by_other_regime(text: &str, span: Span) -> bool {
+    let before: String = text[..span.start]
+        .chars()
+        .rev()
+        .take(8)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let before = before.trim_end();
+    [
+        "联合国",
+        "安理会",
+        "欧盟",
+        "英国",
+        "中国",
+        "我国",
+        "UN",
+        "U.N.",
+        "EU",
+        "UK",
+        "PRC",
+        "United Nations",
+        "Security Council",
+    ]
+    .iter()
+    .any(|q| before.ends_with(q))
 }
 
 /// Whether an inline-defined term reads like a sanctions term (`(the "Sanctions Laws")`).

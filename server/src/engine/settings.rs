@@ -105,9 +105,19 @@ impl PartyProfile {
         if doc.languages().contains(&Lang::Zh) {
             return Nexus::Present("the draft is written in Chinese".into());
         }
-        let known_parties =
-            !self.parties.is_empty() || doc.parties().iter().any(|p| p.jurisdiction.is_some());
-        if known_parties && law.is_some() {
+        // Absence is only concluded when at least two parties are known (a
+        // one-sided text such as online terms says nothing of the customer).
+        let known = self
+            .parties
+            .iter()
+            .filter(|p| p.jurisdiction.is_some())
+            .count()
+            + doc
+                .parties()
+                .iter()
+                .filter(|p| p.jurisdiction.is_some())
+                .count();
+        if known >= 2 && law.is_some() {
             return Nexus::Absent(
                 "no party appears to be a PRC party and the governing law is not PRC law".into(),
             );
