@@ -21,3 +21,4 @@ pub use engine::{Settings, lint};
 pub use finding::{Finding, Severity};
 pub use rules::RuleSet;
 pub mod config;
+pub mod lsp;

@@ -67,6 +67,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutlineFormat::Text)]
         format: OutlineFormat,
     },
+    /// Run the language server on standard input and output.
+    Lsp,
     /// Print a JSON schema: `rule` (clauses/*.toml), `config` (comity.toml), `report` (--format json), `outline`.
     Schema {
         #[arg(value_enum)]
@@ -133,6 +135,7 @@ pub fn main() -> ExitCode {
         Command::Rules { format } => explain::rules(format),
         Command::Eval { file, format } => eval::run(&file, format),
         Command::Schema { which } => schema(which),
+        Command::Lsp => crate::lsp::run(),
     }
 }
 

@@ -120,7 +120,7 @@ fn level(severity: Severity) -> &'static str {
 /// `tool.driver.rules[]`: a reportingDescriptor documenting one rule.
 fn rule_descriptor(rules: &RuleSet, rule: &Rule) -> Value {
     let f = &rule.file;
-    let doc = super::explain::render(rules, rule, Lang::En);
+    let doc = crate::rules::docs::render(rules, rule, Lang::En);
     let citations: Vec<Value> = f
         .citations
         .iter()

@@ -2,6 +2,7 @@
 //! prohibition orders, read from TOML (embedded from `clauses/`, plus a
 //! firm's own rule folders) and compiled for the engine.
 
+pub mod docs;
 pub mod lexicon;
 pub mod schema;
 

@@ -1,0 +1,78 @@
+//! A guard in front of the protocol reader. The transport stops reading at
+//! the first frame whose body is not JSON; this task passes well-formed
+//! frames through unchanged and turns a malformed one into a request for a
+//! method that answers with a parse error, so one bad message costs an
+//! error response, not the session.
+
+use serde::Deserialize;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+
+pub const MALFORMED_METHOD: &str = "comity/malformedFrame";
+
+#[derive(Deserialize)]
+pub struct Malformed {
+    pub error: String,
+}
+
+/// Frames larger than this are refused (and skipped) rather than buffered.
+const MAX_FRAME: usize = 256 * 1024 * 1024;
+
+pub async fn sanitize(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + Unpin) {
+    let mut reader = BufReader::new(input);
+    let mut n = 0u64;
+    loop {
+        // Headers, up to the blank line.
+        let mut length: Option<usize> = None;
+        let mut saw_header = false;
+        loop {
+            let mut line = String::new();
+            match reader.read_line(&mut line).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let trimmed = line.trim_end_matches(['\r', '\n']);
+            if trimmed.is_empty() {
+                if saw_header {
+                    break;
+                }
+                continue;
+            }
+            saw_header = true;
+            if let Some((name, value)) = trimmed.split_once(':') {
+                if name.trim().eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().ok();
+                }
+            }
+        }
+        let Some(len) = length.filter(|l| *l <= MAX_FRAME) else {
+            // No usable length: nothing to resynchronise on but the next header.
+            continue;
+        };
+        let mut body = vec![0; len];
+        if reader.read_exact(&mut body).await.is_err() {
+            return;
+        }
+        let problem = match serde_json::from_slice::<serde_json::Value>(&body) {
+            Ok(v) if v.is_object() && v.get("jsonrpc").is_some() => None,
+            Ok(_) => Some("not a JSON-RPC message".to_string()),
+            Err(e) => Some(format!("not JSON: {e}")),
+        };
+        if let Some(error) = problem {
+            n += 1;
+            body = serde_json::to_vec(&serde_json::json!({
+                "jsonrpc": "2.0",
+                "id": format!("comity-malformed-{n}"),
+                "method": MALFORMED_METHOD,
+                "params": { "error": error },
+            }))
+            .expect("a JSON value serialises");
+        }
+        let header = format!("Content-Length: {}\r\n\r\n", body.len());
+        if output.write_all(header.as_bytes()).await.is_err()
+            || output.write_all(&body).await.is_err()
+        {
+            return;
+        }
+        let _ = output.flush().await;
+    }
+}

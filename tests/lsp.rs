@@ -1,0 +1,507 @@
+//! The language server through the real protocol: `comity lsp` over stdio.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    next_id: i64,
+    /// Messages received while waiting for something else.
+    backlog: Vec<Value>,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_comity"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("comity lsp starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length: ") {
+                        len = v.parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; len];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+            backlog: Vec::new(),
+        }
+    }
+
+    fn send(&mut self, msg: &Value) {
+        let body = msg.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn send_raw(&mut self, body: &str) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    fn recv(&mut self) -> Value {
+        self.rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the server answers within 20 s")
+    }
+
+    /// Sends a request and returns its response, answering the server's own
+    /// requests (configuration, registration) on the way.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        loop {
+            let msg = self.recv();
+            if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
+                return msg;
+            }
+            self.handle_server_request(&msg);
+            self.backlog.push(msg);
+        }
+    }
+
+    fn handle_server_request(&mut self, msg: &Value) {
+        if let (Some(id), Some(method)) = (msg.get("id"), msg.get("method").and_then(Value::as_str))
+        {
+            let result = match method {
+                "workspace/configuration" => json!([{}]),
+                _ => Value::Null,
+            };
+            self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": result }));
+        }
+    }
+
+    /// The next diagnostics published for `uri` (at `version`, if given).
+    fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
+        let matches = |m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && version.is_none_or(|v| m["params"]["version"] == v)
+        };
+        if let Some(pos) = self.backlog.iter().position(matches) {
+            let m = self.backlog.remove(pos);
+            return m["params"]["diagnostics"].as_array().unwrap().clone();
+        }
+        loop {
+            let msg = self.recv();
+            self.handle_server_request(&msg);
+            if matches(&msg) {
+                return msg["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+        }
+    }
+
+    fn initialize(&mut self, capabilities: Value, folders: Value) -> Value {
+        let r = self.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": null, "capabilities": capabilities, "workspaceFolders": folders }),
+        );
+        self.notify("initialized", json!({}));
+        r
+    }
+
+    fn shutdown(mut self) {
+        let r = self.request("shutdown", Value::Null);
+        assert!(r.get("error").is_none(), "{r}");
+        self.notify("exit", Value::Null);
+        let status = wait(&mut self.child);
+        assert_eq!(
+            status,
+            Some(0),
+            "the server exits cleanly after shutdown and exit"
+        );
+    }
+}
+
+fn wait(child: &mut Child) -> Option<i32> {
+    for _ in 0..100 {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s.code();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    None
+}
+
+fn fixture(name: &str) -> (String, String) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    (format!("file://{}", path.display()), text)
+}
+
+fn open(c: &mut Client, uri: &str, text: &str, lang: &str) {
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": lang, "version": 1, "text": text } }),
+    );
+}
+
+/// The byte offset of an LSP position counted in UTF-16 units, computed here
+/// independently of the server.
+fn offset_utf16(text: &str, line: u64, character: u64) -> usize {
+    let mut start = 0;
+    for _ in 0..line {
+        start += text[start..].find('\n').unwrap() + 1;
+    }
+    let mut units = 0u64;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character {
+            return start + i;
+        }
+        units += c.len_utf16() as u64;
+    }
+    text.len()
+}
+
+fn range_text<'a>(text: &'a str, range: &Value) -> &'a str {
+    let s = offset_utf16(
+        text,
+        range["start"]["line"].as_u64().unwrap(),
+        range["start"]["character"].as_u64().unwrap(),
+    );
+    let e = offset_utf16(
+        text,
+        range["end"]["line"].as_u64().unwrap(),
+        range["end"]["character"].as_u64().unwrap(),
+    );
+    &text[s..e]
+}
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn english_and_chinese_diagnostics_at_exact_utf16_ranges() {
+    let mut c = Client::start();
+    let init = c.initialize(json!({}), Value::Null);
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(
+        init["result"]["capabilities"]["textDocumentSync"]["change"],
+        2
+    );
+
+    let (uri, text) = fixture("en-supply-agreement.md");
+    open(&mut c, &uri, &text, "markdown");
+    let diags = c.diagnostics(&uri, Some(1));
+    assert!(
+        codes(&diags).contains(&"T01".to_string()),
+        "{:?}",
+        codes(&diags)
+    );
+    let t01 = diags.iter().find(|d| d["code"] == "T01").unwrap();
+    assert_eq!(t01["source"], "comity");
+    assert!(
+        t01["message"]
+            .as_str()
+            .unwrap()
+            .contains("Legal basis: PRC Anti-Foreign Sanctions Law Art. 12")
+    );
+    assert!(
+        t01["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .contains("clauses/T01-")
+    );
+    assert!(
+        range_text(&text, &t01["range"]).contains("U.S. Export Administration"),
+        "{}",
+        range_text(&text, &t01["range"])
+    );
+    let via = diags
+        .iter()
+        .find(|d| d["relatedInformation"].is_array())
+        .expect("a diagnostic points at the definition");
+    let def_range = &via["relatedInformation"][0]["location"]["range"];
+    assert!(
+        range_text(&text, def_range).contains("Sanctioned Person"),
+        "{}",
+        range_text(&text, def_range)
+    );
+
+    let (zh_uri, zh) = fixture("zh-procurement-contract.md");
+    open(&mut c, &zh_uri, &zh, "markdown");
+    let diags = c.diagnostics(&zh_uri, Some(1));
+    let t13 = diags
+        .iter()
+        .find(|d| d["code"] == "T13")
+        .expect("the Huawei exclusion is flagged");
+    assert!(
+        range_text(&zh, &t13["range"]).contains("华为"),
+        "{}",
+        range_text(&zh, &t13["range"])
+    );
+    assert!(t13["message"].as_str().unwrap().contains("第十二条"));
+    c.shutdown();
+}
+
+#[test]
+fn incremental_edits_code_actions_hover_and_symbols() {
+    let mut c = Client::start();
+    c.initialize(json!({}), Value::Null);
+    let uri = "file:///tmp/comity-lsp-edit.md";
+    let mut text = String::from(
+        "# Supply Terms 😀\n\n## 7. Export Control\n\n7.1 买方 Buyer shall comply with all U.S. export control laws, including the EAR.\n\n7.2 Payment is due in 30 days.\n",
+    );
+    open(&mut c, uri, &text, "markdown");
+    let diags = c.diagnostics(uri, Some(1));
+    assert_eq!(codes(&diags), vec!["T01"]);
+    let range = diags[0]["range"].clone();
+    assert!(
+        range_text(&text, &range).starts_with("shall comply"),
+        "{}",
+        range_text(&text, &range)
+    );
+
+    // Hover on the finding cites the law.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": range["start"] }),
+    );
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("Art. 12") && value.contains("US-side cost"),
+        "{value}"
+    );
+
+    // A quick fix per alternative; applying the preferred one removes the finding.
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": diags } }),
+    );
+    let actions = actions["result"].as_array().unwrap().clone();
+    assert!(actions.len() >= 3, "{actions:?}");
+    assert_eq!(
+        actions.iter().filter(|a| a["isPreferred"] == true).count(),
+        1
+    );
+    assert!(actions.iter().any(|a| {
+        a["title"]
+            .as_str()
+            .unwrap()
+            .contains("Allow this clause with a reason")
+    }));
+    let preferred = actions.iter().find(|a| a["isPreferred"] == true).unwrap();
+    let edit = &preferred["edit"]["changes"][uri][0];
+    let s = offset_utf16(
+        &text,
+        edit["range"]["start"]["line"].as_u64().unwrap(),
+        edit["range"]["start"]["character"].as_u64().unwrap(),
+    );
+    let e = offset_utf16(
+        &text,
+        edit["range"]["end"]["line"].as_u64().unwrap(),
+        edit["range"]["end"]["character"].as_u64().unwrap(),
+    );
+    text.replace_range(s..e, edit["newText"].as_str().unwrap());
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "range": edit["range"], "text": edit["newText"] }] }),
+    );
+    let diags = c.diagnostics(uri, Some(2));
+    assert!(
+        diags.is_empty(),
+        "the neutral wording is not flagged: {diags:?}"
+    );
+
+    // Typing a risky clause back in, one incremental edit after another.
+    let line = text.lines().count() as u64 - 1;
+    let insert = "7.3 卖方 shall not supply Huawei Ascend 910B chips to anyone.";
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "range": { "start": { "line": line + 1, "character": 0 }, "end": { "line": line + 1, "character": 0 } }, "text": format!("\n{insert}\n") }] }),
+    );
+    text.push_str(&format!("\n{insert}\n"));
+    let diags = c.diagnostics(uri, Some(3));
+    assert_eq!(codes(&diags), vec!["T06"]);
+    assert!(range_text(&text, &diags[0]["range"]).contains("Huawei Ascend"));
+
+    // The outline.
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let root = &symbols["result"][0];
+    assert!(root["name"].as_str().unwrap().contains("Supply Terms"));
+    let section = &root["children"][0];
+    assert!(
+        section["name"].as_str().unwrap().contains("Export Control"),
+        "{section}"
+    );
+    assert!(section["children"].as_array().unwrap().len() >= 2);
+    let folds = c.request(
+        "textDocument/foldingRange",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert!(!folds["result"].as_array().unwrap().is_empty());
+    let tokens = c.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert!(!tokens["result"]["data"].as_array().unwrap().is_empty());
+    c.shutdown();
+}
+
+#[test]
+fn pull_and_workspace_diagnostics() {
+    let mut c = Client::start();
+    let folder = format!("file://{}/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
+    c.initialize(
+        json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } }),
+        json!([{ "uri": folder, "name": "fixtures" }]),
+    );
+    let (uri, text) = fixture("zh-technology-license.txt");
+    open(&mut c, &uri, &text, "plaintext");
+    let report = c.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(report["result"]["kind"], "full");
+    let items = report["result"]["items"].as_array().unwrap();
+    assert!(
+        codes(items).contains(&"T06".to_string()),
+        "{:?}",
+        codes(items)
+    );
+    let id = report["result"]["resultId"].clone();
+    let again = c.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri }, "previousResultId": id }),
+    );
+    assert_eq!(again["result"]["kind"], "unchanged");
+    let ws = c.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let items = ws["result"]["items"].as_array().unwrap();
+    assert!(
+        items.len() >= 6,
+        "every fixture is reported: {}",
+        items.len()
+    );
+    assert!(items.iter().any(|i| {
+        i["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("en-credit-agreement.md")
+            && !i["items"].as_array().unwrap().is_empty()
+    }));
+    c.shutdown();
+}
+
+#[test]
+fn utf8_is_used_when_offered() {
+    let mut c = Client::start();
+    let init = c.initialize(
+        json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } }),
+        Value::Null,
+    );
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-8");
+    let uri = "file:///tmp/comity-utf8.txt";
+    let text = "第一条 买方应遵守美国出口管制法律，包括《出口管理条例》。\n";
+    open(&mut c, uri, text, "plaintext");
+    let diags = c.diagnostics(uri, Some(1));
+    let r = &diags[0]["range"];
+    let (s, e) = (
+        r["start"]["character"].as_u64().unwrap() as usize,
+        r["end"]["character"].as_u64().unwrap() as usize,
+    );
+    assert!(
+        text.is_char_boundary(s) && text.is_char_boundary(e) && s < e,
+        "byte columns"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn bad_input_never_crashes_the_server() {
+    let mut c = Client::start();
+    c.initialize(json!({}), Value::Null);
+    // Unknown method: an error, not a crash.
+    let r = c.request("comity/unknownMethod", json!({}));
+    assert!(r["error"]["code"].as_i64().is_some(), "{r}");
+    // Malformed params: an error.
+    let r = c.request("textDocument/hover", json!({ "textDocument": 42 }));
+    assert!(r.get("error").is_some(), "{r}");
+    // A malformed frame body is answered with a parse error.
+    c.send_raw("{ this is not json");
+    // An edit far outside the document, and one to a document never opened.
+    let uri = "file:///tmp/comity-bad.txt";
+    open(
+        &mut c,
+        uri,
+        "Buyer shall comply with the EAR.\n",
+        "plaintext",
+    );
+    c.diagnostics(uri, Some(1));
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "range": { "start": { "line": 99, "character": 5 }, "end": { "line": 120, "character": 0 } }, "text": "x" }] }),
+    );
+    c.diagnostics(uri, Some(2));
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": "file:///never-opened.txt", "version": 2 }, "contentChanges": [{ "text": "x" }] }),
+    );
+    // Still alive and answering.
+    let r = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert!(r.get("result").is_some(), "{r}");
+    c.shutdown();
+}
+
+#[test]
+fn a_client_that_exits_without_shutdown_does_not_hang_the_server() {
+    let mut c = Client::start();
+    c.initialize(json!({}), Value::Null);
+    drop(c.stdin);
+    assert!(
+        wait(&mut c.child).is_some(),
+        "the server exits when its input closes"
+    );
+}
