@@ -505,3 +505,71 @@ fn a_client_that_exits_without_shutdown_does_not_hang_the_server() {
         "the server exits when its input closes"
     );
 }
+
+mod random_edits {
+    //! Random edit sequences through the protocol (CJK and emoji included)
+    //! give the same diagnostics incrementally as from scratch.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    fn utf16_position(text: &str, offset: usize) -> Value {
+        let before = &text[..offset];
+        let line = before.matches('\n').count();
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        json!({ "line": line, "character": text[line_start..offset].encode_utf16().count() })
+    }
+
+    fn floor(text: &str, mut i: usize) -> usize {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("1.1 \"Sanctions\" means sanctions administered by OFAC.\n\n".to_string()),
+            Just("2.1 Buyer shall comply with all U.S. export control laws, including the EAR. 😀\n\n".to_string()),
+            Just("2.2 Buyer shall not resell the Products to any person subject to Sanctions.\n\n".to_string()),
+            Just("第五条 买方应遵守美国出口管制法律，包括《出口管理条例》。\n".to_string()),
+            Just("（三）客户不得将本服务与华为昇腾芯片结合使用。\n".to_string()),
+            Just("Each Party shall comply with all applicable laws.\n\n".to_string()),
+            "[a-z 第条“”😀\\n]{0,12}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+        #[test]
+        fn incremental_diagnostics_equal_a_fresh_open(
+            pieces in prop::collection::vec(piece(), 1..8),
+            edits in prop::collection::vec((0.0..=1.0f64, 0usize..24, piece()), 1..10),
+        ) {
+            let mut c = Client::start();
+            c.initialize(json!({}), Value::Null);
+            let uri = "file:///tmp/comity-prop-edited.md";
+            let mut text = pieces.concat();
+            open(&mut c, uri, &text, "markdown");
+            c.diagnostics(uri, Some(1));
+            let mut version = 1;
+            for (at, del, ins) in edits {
+                let start = floor(&text, (at * text.len() as f64) as usize);
+                let end = floor(&text, start + del);
+                let range = json!({ "start": utf16_position(&text, start), "end": utf16_position(&text, end) });
+                text.replace_range(start..end, &ins);
+                version += 1;
+                c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "range": range, "text": ins }] }));
+            }
+            let incremental = c.diagnostics(uri, Some(version));
+            let fresh_uri = "file:///tmp/comity-prop-fresh.md";
+            open(&mut c, fresh_uri, &text, "markdown");
+            let fresh = c.diagnostics(fresh_uri, Some(1));
+            let strip = |v: &[Value]| -> Vec<Value> { v.iter().map(|d| { let mut d = d.clone(); d["relatedInformation"] = Value::Null; d }).collect() };
+            prop_assert_eq!(strip(&incremental), strip(&fresh), "text: {:?}", text);
+            c.shutdown();
+        }
+    }
+}

@@ -64,13 +64,13 @@ fn rule_examples() {
                         findings.iter().map(|f| &f.code).collect::<Vec<_>>()
                     )),
                     Some(f) => {
-                        if let Some(min) = ex.min_severity {
-                            if f.severity < min {
-                                failures.push(format!(
-                                    "{} fired at {:?} (< {:?}) on: {}\n    reasons: {:?}",
-                                    rule.file.code, f.severity, min, ex.text, f.reasons
-                                ));
-                            }
+                        if let Some(min) = ex.min_severity
+                            && f.severity < min
+                        {
+                            failures.push(format!(
+                                "{} fired at {:?} (< {:?}) on: {}\n    reasons: {:?}",
+                                rule.file.code, f.severity, min, ex.text, f.reasons
+                            ));
                         }
                     }
                 }

@@ -164,12 +164,12 @@ impl Config {
             })
         };
         let known_lang = |s: &str| Lang::parse(s).is_some();
-        if let Some(l) = &self.file.lint.default_language {
-            if !known_lang(l) {
-                return bad(format!(
-                    "[lint] default_language = \"{l}\": expected \"en\" or \"zh\""
-                ));
-            }
+        if let Some(l) = &self.file.lint.default_language
+            && !known_lang(l)
+        {
+            return bad(format!(
+                "[lint] default_language = \"{l}\": expected \"en\" or \"zh\""
+            ));
         }
         for code in self
             .file

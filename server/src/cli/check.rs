@@ -101,10 +101,12 @@ pub(crate) struct Context {
     excludes: Option<ignore::overrides::Override>,
 }
 
+type ContextResult = Result<Arc<Context>, String>;
+
 /// Loads and caches one context per configuration file.
 pub(crate) struct Contexts {
     forced: Option<Arc<Context>>,
-    by_path: Mutex<HashMap<Option<PathBuf>, Result<Arc<Context>, String>>>,
+    by_path: Mutex<HashMap<Option<PathBuf>, ContextResult>>,
 }
 
 impl Contexts {

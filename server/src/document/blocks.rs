@@ -160,18 +160,19 @@ pub(crate) fn collect(node: Node, text: &str, out: &mut Vec<Block>) {
         // ERROR nodes and anything unexpected: keep their text as a paragraph
         // so that nothing the user wrote becomes invisible to the linter.
         _ => {
-            if node.is_error() || node.is_missing() {
-                if node.child_count() > 0 && !node.is_missing() {
-                    let before = out.len();
-                    let mut cursor = node.walk();
-                    for child in node.named_children(&mut cursor) {
-                        collect(child, text, out);
-                    }
-                    if out.len() == before {
-                        if let Some(block) = read_block(node, text) {
-                            out.push(block);
-                        }
-                    }
+            if (node.is_error() || node.is_missing())
+                && node.child_count() > 0
+                && !node.is_missing()
+            {
+                let before = out.len();
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    collect(child, text, out);
+                }
+                if out.len() == before
+                    && let Some(block) = read_block(node, text)
+                {
+                    out.push(block);
                 }
             }
         }
@@ -368,11 +369,10 @@ fn strip_quotes(span: Span, text: &str) -> Option<Span> {
 /// The quoted term inside an inline definition `(the "Supplier")`.
 fn inner_quoted(span: Span, text: &str) -> Option<Span> {
     let s = span.text(text);
-    let open = s.find(|c: char| matches!(c, '"' | '\u{201C}' | '\u{300C}'))?;
+    let open = s.find(['"', '\u{201C}', '\u{300C}'])?;
     let after = &s[open..];
     let first_len = after.chars().next()?.len_utf8();
-    let close_rel =
-        after[first_len..].find(|c: char| matches!(c, '"' | '\u{201D}' | '\u{300D}'))?;
+    let close_rel = after[first_len..].find(['"', '\u{201D}', '\u{300D}'])?;
     let quoted = Span::new(
         span.start + open,
         span.start + open + first_len + close_rel + 1,

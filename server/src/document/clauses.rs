@@ -226,19 +226,14 @@ pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
         });
     }
     // Spans from block ranges; a clause's own span stops at its first sub-clause.
-    for c in 0..clauses.len() {
-        let r = clauses[c].blocks.clone();
-        let start = blocks[r.start].span.start;
-        let end = blocks[r.end - 1].span.end;
-        clauses[c].span = Span::new(start, end);
-    }
-    for c in 0..clauses.len() {
-        let r = clauses[c].blocks.clone();
+    for clause in clauses.iter_mut() {
+        let r = clause.blocks.clone();
+        clause.span = Span::new(blocks[r.start].span.start, blocks[r.end - 1].span.end);
         let own_end = (r.start + 1..r.end)
             .take_while(|&b| !opens_clause(&blocks[b]))
             .last()
             .unwrap_or(r.start);
-        clauses[c].own_span = Span::new(clauses[c].span.start, blocks[own_end].span.end);
+        clause.own_span = Span::new(clause.span.start, blocks[own_end].span.end);
     }
     clauses
 }

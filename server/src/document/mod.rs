@@ -327,10 +327,10 @@ impl Document {
             );
         let mut clauses = Vec::new();
         for b in rebuilt.clone() {
-            if let Some(c) = self.block_clause[b] {
-                if !clauses.contains(&c) {
-                    clauses.push(c);
-                }
+            if let Some(c) = self.block_clause[b]
+                && !clauses.contains(&c)
+            {
+                clauses.push(c);
             }
         }
         Ok(EditSummary {

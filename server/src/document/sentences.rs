@@ -63,11 +63,13 @@ pub fn split(text: &str, span: Span) -> Vec<Span> {
                         .map(|(p, ch)| p + ch.len_utf8())
                         .unwrap_or(0);
                     let word = &s[word_start..i];
-                    !is_abbreviation(word)
-                        && !(word.chars().all(|ch| ch.is_ascii_digit() || ch == '.')
+                    // "744.11. 12 …" is a number followed by a number, not an end.
+                    let number_then_number =
+                        word.chars().all(|ch| ch.is_ascii_digit() || ch == '.')
                             && !word.is_empty()
                             && i + 1 < bytes.len()
-                            && upcoming.chars().next().is_some_and(|n| n.is_ascii_digit()))
+                            && upcoming.chars().next().is_some_and(|n| n.is_ascii_digit());
+                    !is_abbreviation(word) && !number_then_number
                 } else {
                     spaced && starts_new
                 }

@@ -51,12 +51,12 @@ pub fn build(
                 DefinitionForm::Means | DefinitionForm::Scoped => {
                     let mut end = next_site.unwrap_or(block.span.end);
                     // "1.1 "Sanctions" means: (a) …; (b) …" — the sub-clauses belong to it.
-                    if next_site.is_none() && opens_clause(block) {
-                        if let Some(c) = block_clause[b] {
-                            if clauses[c].blocks.start == b {
-                                end = clauses[c].span.end;
-                            }
-                        }
+                    if next_site.is_none()
+                        && opens_clause(block)
+                        && let Some(c) = block_clause[b]
+                        && clauses[c].blocks.start == b
+                    {
+                        end = clauses[c].span.end;
                     }
                     Span::new(
                         site.construct.start,

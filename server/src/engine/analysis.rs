@@ -452,10 +452,11 @@ impl Analysis {
             mark(ids.us_nexus, *s, &mut first);
         }
         let prc_present = !matches!(self.nexus, Nexus::Absent(_));
-        if list_chinese && prc_present {
-            if let Some(s) = first[ids.us_list_any] {
-                mark(ids.chinese_target, s, &mut first);
-            }
+        if list_chinese
+            && prc_present
+            && let Some(s) = first[ids.us_list_any]
+        {
+            mark(ids.chinese_target, s, &mut first);
         }
         for g in [ids.chips, ids.vendors, ids.xinjiang, ids.po_target] {
             if let Some(s) = first[g] {
@@ -564,10 +565,8 @@ fn looks_like_sanctions_term(term: &str) -> bool {
 fn gap(a: &Span, b: &Span) -> usize {
     if a.end <= b.start {
         b.start - a.end
-    } else if b.end <= a.start {
-        a.start - b.end
     } else {
-        0
+        a.start.saturating_sub(b.end)
     }
 }
 
@@ -598,10 +597,10 @@ fn direct_taint(
     if regime.is_none() {
         let generic = hits.iter().find(|h| h.group == ids.us_generic);
         let control = hits.iter().find(|h| h.group == ids.control_word);
-        if let (Some(g), Some(c)) = (generic, control) {
-            if gap(&g.span, &c.span) <= 160 {
-                regime = Some(g.span.union(&c.span).text(text).to_string());
-            }
+        if let (Some(g), Some(c)) = (generic, control)
+            && gap(&g.span, &c.span) <= 160
+        {
+            regime = Some(g.span.union(&c.span).text(text).to_string());
         }
     }
     regime.map(|regime| Taint {

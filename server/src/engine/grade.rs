@@ -42,30 +42,28 @@ pub fn build_finding(
     if let Some(r) = &detect.reason {
         reasons.push(r.get(lang).to_string());
     }
-    if signals.has(ids.chinese_target) {
-        if let Some(s) = f.severity_chinese_target {
-            if s > severity {
-                severity = s;
-                reasons.push(say(
-                    lang,
-                    "the measure targets Chinese persons or products",
-                    "所涉措施针对中国主体或产品",
-                ));
-            }
-        }
+    if signals.has(ids.chinese_target)
+        && let Some(s) = f.severity_chinese_target
+        && s > severity
+    {
+        severity = s;
+        reasons.push(say(
+            lang,
+            "the measure targets Chinese persons or products",
+            "所涉措施针对中国主体或产品",
+        ));
     }
     // Axis D: voluntary adoption.
-    if signals.has(ids.escalator) {
-        if let Some(s) = f.severity_escalated {
-            if s > severity {
-                severity = s;
-                reasons.push(say(
+    if signals.has(ids.escalator)
+        && let Some(s) = f.severity_escalated
+        && s > severity
+    {
+        severity = s;
+        reasons.push(say(
                     lang,
                     "the clause goes beyond what any law requires (\"whether or not applicable\", \"most restrictive\", \"sole discretion\")",
                     "该条款超出法律要求主动采纳外国措施（如“无论是否适用”“最严格”“自行判断”）",
                 ));
-            }
-        }
     }
     // Axis F: a MOFCOM prohibition order protects the target.
     let mut extra_citations: Vec<Citation> = Vec::new();
@@ -217,13 +215,12 @@ pub fn build_finding(
                 continue;
             }
         }
-        if let Some(cit) = rules.citation(c, lang) {
-            if !citations
+        if let Some(cit) = rules.citation(c, lang)
+            && !citations
                 .iter()
                 .any(|x| x.id == cit.id && x.article == cit.article)
-            {
-                citations.push(cit);
-            }
+        {
+            citations.push(cit);
         }
     }
     for c in extra_citations {

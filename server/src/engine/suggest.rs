@@ -43,13 +43,13 @@ pub fn suggestions(
         }
         let mut applicability = r.applicability;
         let mut note = r.risk.get(lang).to_string();
-        if lang == Lang::En {
-            if let Some(word) = undefined_capitalised(&replacement, doc, original) {
-                applicability = Applicability::DisplayOnly;
-                note.push_str(&format!(
-                    " Uses “{word}”, which this draft does not define: adapt before use."
-                ));
-            }
+        if lang == Lang::En
+            && let Some(word) = undefined_capitalised(&replacement, doc, original)
+        {
+            applicability = Applicability::DisplayOnly;
+            note.push_str(&format!(
+                " Uses “{word}”, which this draft does not define: adapt before use."
+            ));
         }
         out.push(Suggestion {
             title: r.title.get(lang).to_string(),
@@ -116,10 +116,10 @@ fn fill(template: &str, doc: &Document, analysis: &Analysis, original: &str, lan
             .replace("this Agreement", "this contract")
             .replace("the Agreement", "the contract");
     }
-    if let Some(first) = out.chars().next() {
-        if first.is_lowercase() {
-            out = first.to_uppercase().collect::<String>() + &out[first.len_utf8()..];
-        }
+    if let Some(first) = out.chars().next()
+        && first.is_lowercase()
+    {
+        out = first.to_uppercase().collect::<String>() + &out[first.len_utf8()..];
     }
     out
 }

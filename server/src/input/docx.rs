@@ -246,15 +246,13 @@ impl Numbering {
                     tag @ ("numFmt" | "lvlText" | "start") => {
                         if let (Some(a), Some(l), Some(v)) =
                             (&cur_abstract, cur_level, attr(&e, "val"))
-                        {
-                            if let Some(level) =
+                            && let Some(level) =
                                 n.abstract_levels.get_mut(a).and_then(|ls| ls.get_mut(l))
-                            {
-                                match tag {
-                                    "numFmt" => level.format = v,
-                                    "lvlText" => level.text = v,
-                                    _ => level.start = v.parse().unwrap_or(1),
-                                }
+                        {
+                            match tag {
+                                "numFmt" => level.format = v,
+                                "lvlText" => level.text = v,
+                                _ => level.start = v.parse().unwrap_or(1),
                             }
                         }
                     }

@@ -150,7 +150,7 @@ fn utf8(path: &Path, bytes: &[u8]) -> Result<String, InputError> {
 }
 
 fn utf16(path: &Path, bytes: &[u8], read: fn([u8; 2]) -> u16) -> Result<String, InputError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(InputError::InvalidUtf16 {
             path: path.to_path_buf(),
         });

@@ -38,10 +38,10 @@ pub async fn sanitize(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite
                 continue;
             }
             saw_header = true;
-            if let Some((name, value)) = trimmed.split_once(':') {
-                if name.trim().eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse().ok();
-                }
+            if let Some((name, value)) = trimmed.split_once(':')
+                && name.trim().eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().ok();
             }
         }
         let Some(len) = length.filter(|l| *l <= MAX_FRAME) else {

@@ -285,10 +285,9 @@ impl LanguageServer for Backend {
             .initialization_options
             .as_ref()
             .and_then(|o| o.get("settings"))
+            && let Ok(cfg) = serde_json::from_value::<ConfigFile>(settings.clone())
         {
-            if let Ok(cfg) = serde_json::from_value::<ConfigFile>(settings.clone()) {
-                state.client_config = Some(cfg);
-            }
+            state.client_config = Some(cfg);
         }
         let encoding = match state.encoding {
             Encoding::Utf8 => PositionEncodingKind::UTF8,

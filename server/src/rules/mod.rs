@@ -400,7 +400,7 @@ pub fn chinese_number(n: u32) -> String {
     if n < 20 {
         return format!(
             "十{}",
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 String::new()
             } else {
                 DIGITS[(n % 10) as usize].to_string()
@@ -409,7 +409,7 @@ pub fn chinese_number(n: u32) -> String {
     }
     if n < 100 {
         let tens = DIGITS[(n / 10) as usize];
-        let ones = if n % 10 == 0 {
+        let ones = if n.is_multiple_of(10) {
             ""
         } else {
             DIGITS[(n % 10) as usize]

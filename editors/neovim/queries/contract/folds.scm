@@ -1,0 +1,4 @@
+(part) @fold
+(section) @fold
+(code_block) @fold
+(block_quote) @fold
