@@ -449,3 +449,85 @@ fn baseline_survives_renumbering() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_firms_own_rules_load_from_comity_toml() {
+    let dir = tempdir("playbook");
+    std::fs::create_dir_all(dir.join("playbook")).unwrap();
+    let t01 = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("clauses/T01-us-export-control-covenant.toml"),
+    )
+    .unwrap();
+    // A firm's rule in the same format: flags any mention of the ITAR.
+    let custom = t01
+        .replace("code = \"T01\"", "code = \"ACME01\"")
+        .replace(
+            "slug = \"us-export-control-covenant\"",
+            "slug = \"itar-mention\"",
+        )
+        .replace("priority = 10", "priority = 99");
+    let custom = custom.replace(
+        "[[detect]]\nall = [[\"us_nexus\"], [\"comply\"], [\"obligation\", \"prohibition\"]]",
+        "[[detect]]\nall = [[\"us_law\"], [\"obligation\"]]",
+    );
+    std::fs::write(dir.join("playbook/ACME01.toml"), &custom).unwrap();
+    std::fs::write(
+        dir.join("comity.toml"),
+        "[lint]\nextra_rules = [\"playbook\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("draft.txt"),
+        "Supplier shall comply with the ITAR when exporting.\n",
+    )
+    .unwrap();
+    let out = comity()
+        .args(["check", "--format", "json"])
+        .arg(dir.join("draft.txt"))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["files"][0]["findings"][0]["code"], "ACME01", "{json}");
+
+    // A broken playbook file is an error naming the file.
+    std::fs::write(dir.join("playbook/BAD.toml"), "code = 3\n").unwrap();
+    let out = comity()
+        .arg("check")
+        .arg(dir.join("draft.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("BAD.toml"), "{all}");
+}
+
+#[test]
+fn a_dangling_link_is_reported_and_the_rest_is_linted() {
+    let dir = tempdir("dangling");
+    std::fs::write(dir.join("good.txt"), RISKY).unwrap();
+    std::os::unix::fs::symlink(dir.join("missing-target.txt"), dir.join("gone.txt")).unwrap();
+    let out = comity()
+        .args(["check", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{json}");
+    let files = json["files"].as_array().unwrap();
+    assert!(
+        files
+            .iter()
+            .any(|f| f["path"].as_str().unwrap().ends_with("good.txt")
+                && f["findings"][0]["code"] == "T01")
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f["error"].as_str().is_some_and(|e| e.contains("gone.txt"))),
+        "{json}"
+    );
+}

@@ -109,7 +109,8 @@ fn fill(template: &str, doc: &Document, analysis: &Analysis, original: &str, lan
     let mut out = template
         .replace("{Party}", party)
         .replace("{Parties}", parties)
-        .replace("{party_name}", &party_name);
+        .replace("{party_name}", &party_name)
+        .replace("{term}", &defined_term(doc, original, lang));
     // "this Agreement" only where the draft calls itself the Agreement.
     if lang == Lang::En && !doc.text().contains("Agreement") {
         out = out
@@ -122,6 +123,23 @@ fn fill(template: &str, doc: &Document, analysis: &Analysis, original: &str, lan
         out = first.to_uppercase().collect::<String>() + &out[first.len_utf8()..];
     }
     out
+}
+
+/// The term a definition sentence defines, for `{term}` in a replacement.
+fn defined_term(doc: &Document, original: &str, lang: Lang) -> String {
+    doc.terms()
+        .iter()
+        .filter(|t| t.form != crate::document::DefinitionForm::Inline)
+        .find(|t| {
+            original.contains(&format!("“{}”", t.term))
+                || original.contains(&format!("\"{}\"", t.term))
+                || original.starts_with(&t.term)
+        })
+        .map(|t| t.term.clone())
+        .unwrap_or_else(|| match lang {
+            Lang::En => "Sanctions".into(),
+            Lang::Zh => "制裁".into(),
+        })
 }
 
 /// Words the replacement capitalises that the draft neither defines nor uses.

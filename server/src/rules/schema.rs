@@ -113,7 +113,8 @@ pub struct Replacement {
     pub title: Bilingual,
     /// The wording. Placeholders: `{Party}` (the defined word for a party,
     /// "Party" or "party"), `{Parties}`, `{party_name}` (the defined name of
-    /// the party bound by the clause, or "each Party").
+    /// the party bound by the clause, or "each Party"), `{term}` (the term the
+    /// sentence defines, or "Sanctions" / "制裁").
     pub text: Bilingual,
     /// The risk that remains, and what the other side gives up.
     pub risk: Bilingual,
