@@ -12,8 +12,9 @@
  * - The semantic clause hierarchy (1 > 1.1 > (a)) is computed by the
  *   document model from the numbering styles; the grammar only recognises the
  *   numbers.
- * - Inline: words, quoted terms, definitions, inline definitions and
- *   cross-references. No external scanner.
+ * - Inline: text runs, quoted terms, definitions, inline definitions,
+ *   cross-references and sentence ends (English and Chinese), produced with
+ *   the help of a small external scanner (src/scanner.c).
  */
 
 // Horizontal whitespace, including the Word-export oddities (NBSP, ideographic
@@ -32,7 +33,7 @@ module.exports = grammar({
 
   extras: _ => [new RegExp(`[${HS}]`)],
 
-  externals: $ => [$._text_run, $._line_head_run, $.means],
+  externals: $ => [$._text_run, $._line_head_run, $.means, $.sentence_end],
 
   conflicts: _ => [],
 
@@ -152,6 +153,7 @@ module.exports = grammar({
     _inline: $ => choice(
       alias($._text_run, $.text),
       $._inline_token,
+      $.sentence_end,
     ),
 
     _inline_token: $ => choice(

@@ -25,3 +25,4 @@
 (html_comment) @comment
 (block_quote) @markup.quote
 (code_block) @markup.raw.block
+(sentence_end) @punctuation.delimiter

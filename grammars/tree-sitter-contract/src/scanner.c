@@ -9,7 +9,11 @@
  *                  if the line may begin with a clause number, a heading or a
  *                  list marker, so that the internal lexer can take it;
  *   MEANS          the verb of a definition ("means", "shall mean", "指"),
- *                  only where the parser accepts one (after a quoted term).
+ *                  only where the parser accepts one (after a quoted term);
+ *   SENTENCE_END   the punctuation that ends a sentence: 。！？ always, and
+ *                  . ! ? when a space and a capital, digit, quote or line end
+ *                  follow and the word before is not an abbreviation
+ *                  ("U.S.", "No.", "Co., Ltd.", single letters, numbers).
  *
  * The scanner only decides where runs stop. Whenever it declines, the internal
  * lexer's `word` token still covers the text, so a wrong guess here costs a
@@ -20,7 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum TokenType { TEXT_RUN, LINE_HEAD_RUN, MEANS };
+enum TokenType { TEXT_RUN, LINE_HEAD_RUN, MEANS, SENTENCE_END };
 
 void *tree_sitter_contract_external_scanner_create(void) { return NULL; }
 void tree_sitter_contract_external_scanner_destroy(void *payload) { (void)payload; }
@@ -235,18 +239,97 @@ static bool marker_possible(Cursor *cur) {
   return false;
 }
 
+static bool is_cjk_end(int32_t c) { return c == 0x3002 /* 。 */ || c == 0xFF01 /* ！ */ || c == 0xFF1F /* ？ */; }
+
+static bool is_closer(int32_t c) {
+  return c == '"' || c == '\'' || c == ')' || c == 0x201D || c == 0x2019 || c == 0x300D || c == 0x300F || c == 0xFF09;
+}
+
+/* Words that end with a full stop without ending the sentence. */
+static bool is_abbreviation(const char *w, int len) {
+  static const char *const list[] = {
+      "u.s", "u.k", "e.u", "p.r.c", "p.r", "u.n", "no", "nos", "co", "ltd", "inc", "corp", "llc", "plc", "pte",
+      "s.a", "n.a", "b.v", "n.v", "e.g", "i.e", "etc", "cf", "vs", "v", "art", "arts", "sec", "secs", "para",
+      "paras", "cl", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "fig", "approx", "dept", "govt", "reg", "regs",
+      "c.f.r", "u.s.c", "f.r", "fed", "incl", "min", "max", "viz", "al", "ref", "sch", "jan", "feb", "mar",
+      "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "hk", "sar",
+  };
+  if (len <= 1) return true; /* "A." "J." and empty */
+  bool number = true;
+  for (int i = 0; i < len; i++) {
+    if (!(w[i] == '.' || (w[i] >= '0' && w[i] <= '9'))) number = false;
+  }
+  if (number) return true;
+  for (unsigned i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
+    int j = 0;
+    while (j < len && list[i][j] != '\0' && list[i][j] == w[j]) j++;
+    if (j == len && list[i][j] == '\0') return true;
+  }
+  return false;
+}
+
 /*
- * Scans a run of text that ends before a newline or before anything
- * `special_ahead` recognises; trailing spaces are left to `extras`.
+ * Scans a run of text that ends before a newline, before anything
+ * `special_ahead` recognises, or before a sentence end (when `ends` says the
+ * parser accepts one); trailing spaces are left to `extras`.
  * `consumed`: the run already holds characters (after a failed look-ahead).
  */
-static bool scan_run(Cursor *cur, enum TokenType type, bool consumed) {
+static bool scan_run(Cursor *cur, enum TokenType type, bool consumed, bool ends) {
   bool word_start = !consumed || cur->last_space;
+  char word[24];
+  int wlen = 0;
+  bool word_ascii = true;
   while (!at_end(cur)) {
     int32_t c = peek(cur);
     if (is_hspace(c)) {
       adv(cur);
       word_start = true;
+      wlen = 0;
+      word_ascii = true;
+      continue;
+    }
+    if (ends && is_cjk_end(c)) {
+      if (consumed) {
+        cur->lexer->result_symbol = type;
+        return true;
+      }
+      adv(cur);
+      while (!at_end(cur) && is_closer(peek(cur))) adv(cur);
+      cur->lexer->mark_end(cur->lexer);
+      cur->lexer->result_symbol = SENTENCE_END;
+      return true;
+    }
+    if (ends && (c == '.' || c == '!' || c == '?')) {
+      /* A run that starts at the stop was cut there because the previous run
+       * found a sentence end; the word before it is not known here. */
+      bool abbreviation = consumed && c == '.' && word_ascii && is_abbreviation(word, wlen);
+      adv(cur);
+      while (!at_end(cur) && is_closer(peek(cur))) adv(cur);
+      if (!consumed) cur->lexer->mark_end(cur->lexer);
+      bool end = false;
+      if (!abbreviation) {
+        if (at_end(cur)) {
+          end = true;
+        } else if (is_hspace(peek(cur))) {
+          while (!at_end(cur) && is_hspace(peek(cur))) adv(cur);
+          int32_t n = peek(cur);
+          end = at_end(cur) || is_upper(n) || is_digit(n) || n == '"' || n == 0x201C || n == '(' || n == 0xFF08 || n > 0x2E80;
+        }
+      }
+      if (end) {
+        cur->lexer->result_symbol = consumed ? type : SENTENCE_END;
+        return true;
+      }
+      /* Not an end: what was consumed is text. */
+      consumed = true;
+      word_start = cur->last_space;
+      if (cur->last_space) {
+        wlen = 0;
+        word_ascii = true;
+      } else {
+        cur->lexer->mark_end(cur->lexer);
+        if (wlen < 23) word[wlen++] = '.';
+      }
       continue;
     }
     cur->moved = false;
@@ -256,7 +339,16 @@ static bool scan_run(Cursor *cur, enum TokenType type, bool consumed) {
       return true;
     }
     /* A failed look-ahead's characters are text; otherwise take one. */
-    if (!cur->moved) adv(cur);
+    if (!cur->moved) {
+      if (c < 128 && (is_alpha(c) || is_digit(c))) {
+        if (wlen < 23) word[wlen++] = (char)(is_upper(c) ? c - 'A' + 'a' : c);
+      } else {
+        word_ascii = false;
+      }
+      adv(cur);
+    } else {
+      word_ascii = false;
+    }
     consumed = true;
     word_start = cur->last_space;
     if (!cur->last_space) cur->lexer->mark_end(cur->lexer);
@@ -269,7 +361,10 @@ static bool scan_run(Cursor *cur, enum TokenType type, bool consumed) {
 bool tree_sitter_contract_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols) {
   (void)payload;
   /* Error recovery asks for every symbol at once: let the internal lexer work. */
-  if (valid_symbols[TEXT_RUN] && valid_symbols[LINE_HEAD_RUN] && valid_symbols[MEANS]) return false;
+  if (valid_symbols[TEXT_RUN] && valid_symbols[LINE_HEAD_RUN] && valid_symbols[MEANS] && valid_symbols[SENTENCE_END]) {
+    return false;
+  }
+  bool ends = valid_symbols[SENTENCE_END];
 
   while (!lexer->eof(lexer) && is_hspace(lexer->lookahead)) lexer->advance(lexer, true);
   Cursor cur = {lexer, false, false};
@@ -281,21 +376,24 @@ bool tree_sitter_contract_external_scanner_scan(void *payload, TSLexer *lexer, c
       return true;
     }
     if (!valid_symbols[TEXT_RUN]) return false;
-    if (!cur.moved) return scan_run(&cur, TEXT_RUN, false);
+    if (!cur.moved) return scan_run(&cur, TEXT_RUN, false, ends);
     /* The look-ahead consumed characters, which can now only be text; it
      * marked the end after the last of them that was not a space. */
     if (!cur.last_space) lexer->mark_end(lexer);
-    return scan_run(&cur, TEXT_RUN, true);
+    return scan_run(&cur, TEXT_RUN, true, ends);
   }
   if (valid_symbols[LINE_HEAD_RUN]) {
     if (marker_possible(&cur)) return false;
     if (cur.moved) {
       /* Lower-case letters that turned out not to be a marker like "a)". */
       lexer->mark_end(lexer);
-      return scan_run(&cur, LINE_HEAD_RUN, true);
+      return scan_run(&cur, LINE_HEAD_RUN, true, false);
     }
-    return scan_run(&cur, LINE_HEAD_RUN, false);
+    return scan_run(&cur, LINE_HEAD_RUN, false, false);
   }
-  if (valid_symbols[TEXT_RUN]) return scan_run(&cur, TEXT_RUN, false);
+  if (valid_symbols[TEXT_RUN]) return scan_run(&cur, TEXT_RUN, false, ends);
+  if (ends && (is_cjk_end(peek(&cur)) || peek(&cur) == '.' || peek(&cur) == '!' || peek(&cur) == '?')) {
+    return scan_run(&cur, SENTENCE_END, false, true);
+  }
   return false;
 }

@@ -23,7 +23,7 @@ M.defaults = {
 
 M.config = vim.deepcopy(M.defaults)
 
-local uv = vim.loop
+local uv = vim.uv or vim.loop
 
 local function has(feature)
   return vim.fn.has(feature) == 1
@@ -75,16 +75,20 @@ end
 
 -- The client configuration common to every API generation.
 local function client_config(root)
-  local settings = M.config.settings or {}
-  return {
+  local config = {
     name = "comity",
     cmd = M.config.cmd,
     root_dir = root,
-    -- The server reads comity.toml-shaped settings from initializationOptions
-    -- and answers workspace/configuration for the "comity" section.
-    init_options = { settings = settings },
-    settings = { comity = settings },
   }
+  local settings = M.config.settings
+  -- An empty Lua table would be sent as a JSON array; send nothing instead.
+  if type(settings) == "table" and next(settings) ~= nil then
+    -- The server reads comity.toml-shaped settings from initializationOptions
+    -- and from the "comity" section of workspace/configuration.
+    config.init_options = { settings = settings }
+    config.settings = { comity = settings }
+  end
+  return config
 end
 
 -- Neovim 0.7: one client per root, attached by hand.
