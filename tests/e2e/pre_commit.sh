@@ -31,7 +31,7 @@ git add draft.md
 
 # Building the hook's binary: reuse the project's target folder, skip LTO.
 export CARGO_TARGET_DIR="$root/target/pre-commit"
-export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_OPT_LEVEL=0
 export PRE_COMMIT_HOME="$root/target/pre-commit-home"
 
 if pre-commit try-repo "$snapshot" comity --files draft.md; then
