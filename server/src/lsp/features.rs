@@ -8,7 +8,7 @@ use super::convert::Text;
 use super::{OpenDoc, State};
 use crate::Span;
 use crate::document::{ClauseKind, DefinitionForm, Document, Lang, TermMatcher};
-use crate::engine::{LintState, lint_state};
+use crate::engine::lint_state;
 use crate::finding::{Applicability, Finding, Severity};
 use crate::input::{self, FileKind};
 use crate::lines::LineIndex;
@@ -110,8 +110,9 @@ pub fn diagnostics(state: &State, uri: &Uri, d: &OpenDoc) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Lints a file from disk (for pull and workspace diagnostics of closed files).
-pub fn lint_file(state: &mut State, path: &Path) -> Option<(Document, LintState)> {
+/// A file from disk, linted, for pull and workspace diagnostics of files
+/// that are not open.
+pub fn closed_doc(state: &mut State, path: &Path) -> Option<OpenDoc> {
     let text = match FileKind::of(path)? {
         FileKind::Docx => input::docx::read_docx(path).ok()?.text,
         _ => input::read_text_file(path).ok()?.text,
@@ -119,7 +120,14 @@ pub fn lint_file(state: &mut State, path: &Path) -> Option<(Document, LintState)
     let ctx = state.context_for(Some(path));
     let doc = Document::parse(text);
     let lint = lint_state(&doc, &ctx.rules, &ctx.settings);
-    Some((doc, lint))
+    let index = LineIndex::new(doc.text());
+    Some(OpenDoc {
+        version: 0,
+        doc,
+        index,
+        lint,
+        path: Some(path.to_path_buf()),
+    })
 }
 
 pub fn workspace_diagnostics(state: &mut State) -> Vec<WorkspaceDocumentDiagnosticReport> {
@@ -143,16 +151,8 @@ pub fn workspace_diagnostics(state: &mut State) -> Vec<WorkspaceDocumentDiagnost
             let (diags, version) = if let Some(d) = state.docs.get(&uri) {
                 (diagnostics(state, &uri, d), Some(d.version as i64))
             } else {
-                let Some((doc, lint)) = lint_file(state, &path) else {
+                let Some(od) = closed_doc(state, &path) else {
                     continue;
-                };
-                let index = LineIndex::new(doc.text());
-                let od = OpenDoc {
-                    version: 0,
-                    doc,
-                    index,
-                    lint,
-                    path: Some(path.clone()),
                 };
                 (diagnostics(state, &uri, &od), None)
             };
@@ -361,24 +361,10 @@ pub fn hover(state: &State, d: &OpenDoc, pos: Position) -> Option<Hover> {
     }
     // A defined term, where it is defined or used.
     let terms = d.doc.terms();
-    let matcher = TermMatcher::new(terms.iter().enumerate().map(|(i, t)| (i, t.term.as_str())));
-    let line = d.index.line_of(offset);
-    let line_span = Span::new(
-        d.index.line_start(line),
-        d.index.line_start(line + 1).min(d.doc.text().len()),
-    );
     let hit = terms
         .iter()
-        .enumerate()
-        .find(|(_, t)| t.term_span.start <= offset && offset <= t.term_span.end)
-        .map(|(i, _)| i)
-        .or_else(|| {
-            matcher
-                .find(d.doc.text(), line_span)
-                .into_iter()
-                .find(|(_, s)| s.start <= offset && offset <= s.end)
-                .map(|(i, _)| i)
-        })?;
+        .position(|t| t.term_span.start <= offset && offset <= t.term_span.end)
+        .or_else(|| term_use_at(d, offset))?;
     let term = &terms[hit];
     let def_text = crate::outline::excerpt(term.definition_span.text(d.doc.text()), 600);
     let label = d
@@ -574,9 +560,8 @@ pub fn semantic_tokens(state: &State, d: &OpenDoc) -> Vec<SemanticToken> {
     out
 }
 
-pub fn definition(state: &State, uri: &Uri, d: &OpenDoc, pos: Position) -> Option<Location> {
-    let t = text(state, d);
-    let (offset, _) = t.offset(pos);
+/// The defined term used at `offset`, if any.
+fn term_use_at(d: &OpenDoc, offset: usize) -> Option<usize> {
     let terms = d.doc.terms();
     let matcher = TermMatcher::new(terms.iter().enumerate().map(|(i, t)| (i, t.term.as_str())));
     let line = d.index.line_of(offset);
@@ -584,10 +569,18 @@ pub fn definition(state: &State, uri: &Uri, d: &OpenDoc, pos: Position) -> Optio
         d.index.line_start(line),
         d.index.line_start(line + 1).min(d.doc.text().len()),
     );
-    let (id, _) = matcher
+    matcher
         .find(d.doc.text(), line_span)
         .into_iter()
-        .find(|(_, s)| s.start <= offset && offset <= s.end)?;
+        .find(|(_, s)| s.start <= offset && offset <= s.end)
+        .map(|(id, _)| id)
+}
+
+pub fn definition(state: &State, uri: &Uri, d: &OpenDoc, pos: Position) -> Option<Location> {
+    let t = text(state, d);
+    let (offset, _) = t.offset(pos);
+    let terms = d.doc.terms();
+    let id = term_use_at(d, offset)?;
     Some(Location {
         uri: uri.clone(),
         range: t.range(terms[id].term_span),

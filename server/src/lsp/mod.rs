@@ -559,21 +559,11 @@ impl LanguageServer for Backend {
                 let Some(path) = uri_path(&uri) else {
                     return Ok(empty_report());
                 };
-                match features::lint_file(&mut state, &path) {
-                    Some((doc, lint)) => {
-                        let index = LineIndex::new(doc.text());
-                        let od = OpenDoc {
-                            version: 0,
-                            doc,
-                            index,
-                            lint,
-                            path: Some(path),
-                        };
-                        (
-                            features::diagnostics(&state, &uri, &od),
-                            String::from("disk"),
-                        )
-                    }
+                match features::closed_doc(&mut state, &path) {
+                    Some(od) => (
+                        features::diagnostics(&state, &uri, &od),
+                        String::from("disk"),
+                    ),
                     None => (Vec::new(), String::from("disk")),
                 }
             }
