@@ -23,6 +23,7 @@ fn published_schemas_are_current() {
         ("rule", "clauses/schema/rule.schema.json"),
         ("config", "server/schema/comity.schema.json"),
         ("report", "server/schema/report.schema.json"),
+        ("outline", "server/schema/outline.schema.json"),
     ] {
         assert_eq!(
             generated(which),

@@ -1,6 +1,7 @@
 //! What the engine sees in a document: clauses, definitions, parties,
 //! governing law and languages, as a serialisable outline.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::Span;
@@ -12,7 +13,7 @@ use crate::lines::LineIndex;
 /// Version of the outline JSON format (see `docs/outline.schema.json`).
 pub const OUTLINE_FORMAT_VERSION: u32 = 1;
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct Outline {
     pub version: u32,
     pub languages: Vec<Lang>,
@@ -23,7 +24,7 @@ pub struct Outline {
     pub definitions: Vec<OutlineDefinition>,
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct Location {
     pub line: usize,
     pub column: usize,
@@ -31,21 +32,21 @@ pub struct Location {
     pub end: usize,
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct OutlineLaw {
     pub jurisdiction: Jurisdiction,
     pub name: String,
     pub location: Location,
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct OutlineHint {
     pub kind: HintKind,
     pub jurisdiction: Jurisdiction,
     pub text: String,
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct OutlineParty {
     pub name: String,
     pub short_name: Option<String>,
@@ -54,7 +55,7 @@ pub struct OutlineParty {
     pub location: Location,
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct OutlineClause {
     pub kind: ClauseKind,
     pub label: Option<String>,
@@ -65,7 +66,7 @@ pub struct OutlineClause {
     pub children: Vec<OutlineClause>,
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct OutlineDefinition {
     pub term: String,
     pub form: DefinitionForm,

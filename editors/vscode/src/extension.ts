@@ -428,7 +428,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void vscode.window.setStatusBarMessage('Comity: language server restarted', 3000);
       }
     }),
-    vscode.commands.registerCommand('comity.explainRule', explainRuleAtCursor),
+    // Not "comity.explainRule": the language client registers that id itself
+    // for the server's workspace/executeCommand.
+    vscode.commands.registerCommand('comity.explainRuleAtCursor', explainRuleAtCursor),
     vscode.commands.registerCommand('comity.lintWorkspace', lintWorkspace),
     vscode.commands.registerCommand('comity.showOutput', () => output.show(true)),
     vscode.languages.onDidChangeDiagnostics(() => updateStatus()),

@@ -71,3 +71,19 @@ pub fn rules(format: OutlineFormat) -> ExitCode {
     .err()
     .unwrap_or(ExitCode::SUCCESS)
 }
+
+/// `comity rules --anchors` (hidden): the trigger literals of the whole-text
+/// prefilter, one per line, deduplicated, for `rg -i -F -f`.
+pub fn anchors() -> ExitCode {
+    let mut words: Vec<&str> = RuleSet::builtin().lexicon.trigger_literals();
+    words.sort_unstable();
+    words.dedup();
+    emit(|out| {
+        for w in words.iter().filter(|w| !w.contains('\n')) {
+            writeln!(out, "{w}")?;
+        }
+        Ok(())
+    })
+    .err()
+    .unwrap_or(ExitCode::SUCCESS)
+}

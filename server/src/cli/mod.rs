@@ -59,6 +59,10 @@ pub enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = OutlineFormat::Text)]
         format: OutlineFormat,
+        /// Print the trigger literals of the prefilter, one per line (for the
+        /// ripgrep comparison in server/benches/bench.sh).
+        #[arg(long, hide = true)]
+        anchors: bool,
     },
     /// Measure precision and recall on a labelled JSONL file of clauses.
     Eval {
@@ -102,6 +106,7 @@ pub enum SchemaKind {
     Rule,
     Config,
     Report,
+    Outline,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -132,7 +137,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Outline { file, format } => outline(file, format),
         Command::Explain { code, lang } => explain::explain(&code, lang.lang()),
-        Command::Rules { format } => explain::rules(format),
+        Command::Rules { anchors: true, .. } => explain::anchors(),
+        Command::Rules { format, .. } => explain::rules(format),
         Command::Eval { file, format } => eval::run(&file, format),
         Command::Schema { which } => schema(which),
         Command::Lsp => crate::lsp::run(),
@@ -178,6 +184,7 @@ fn schema(which: SchemaKind) -> ExitCode {
         SchemaKind::Rule => schemars::schema_for!(crate::rules::schema::RuleFile),
         SchemaKind::Config => schemars::schema_for!(crate::config::ConfigFile),
         SchemaKind::Report => schemars::schema_for!(report::JsonReport),
+        SchemaKind::Outline => schemars::schema_for!(crate::outline::Outline),
     };
     emit(|out| {
         serde_json::to_writer_pretty(&mut *out, &schema).map_err(std::io::Error::other)?;

@@ -56,7 +56,7 @@ pub struct Marker {
 }
 
 /// How a defined term is introduced.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DefinitionForm {
     /// `"Sanctions" means …`, `“制裁”指……`

@@ -11,7 +11,7 @@ use crate::Span;
 
 pub type ClauseId = usize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClauseKind {
     /// Opened by a part-level heading (`# Title`, `ARTICLE 5`, `第五章`, `Schedule 2`).

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::blocks::{Block, BlockKind, MarkerToken};
 
 /// The numbering (or heading) style of a block that opens a clause.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "style", content = "level")]
 pub enum NumberStyle {
     /// Markdown heading `#`..`######`.

@@ -11,7 +11,7 @@ use super::terms::DefinedTerm;
 use crate::Span;
 
 /// A legal system a party or a contract is tied to.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Jurisdiction {
     /// Mainland China.
@@ -127,7 +127,7 @@ impl Jurisdiction {
 }
 
 /// Why Comity ties a party to a jurisdiction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HintKind {
     /// "incorporated under the laws of …", "a Delaware corporation"

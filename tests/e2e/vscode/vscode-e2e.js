@@ -51,8 +51,11 @@ async function poll(fn, { timeout = 30_000, interval = 500 } = {}) {
   }
 }
 
+let browser;
+let watchdog;
+
 async function main() {
-  const browser = await chromium.launch({
+  browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -65,7 +68,7 @@ async function main() {
       '--disable-sync',
     ],
   });
-  const watchdog = setTimeout(async () => {
+  watchdog = setTimeout(async () => {
     console.log(`not ok - finished within ${WATCHDOG_MS / 1000}s`);
     console.log(`${results.filter((r) => r.ok).length} passed, ${results.filter((r) => !r.ok).length + 1} failed`);
     process.exit(1);
@@ -149,7 +152,9 @@ async function main() {
   const allRows = rows || (await problemRows());
   say(`Problems panel rows:\n  ${allRows.join('\n  ')}`);
   const t01 = allRows.find((x) => /T01|T13/.test(x) && /Art\. 12|第十二条/.test(x));
-  check('Problems panel shows a Comity finding T01/T13 citing Art. 12', t01, t01 ? t01.slice(0, 160) : 'no such row');
+  if (!check('Problems panel shows a Comity finding T01/T13 citing Art. 12', t01, t01 ? t01.slice(0, 160) : 'no such row')) {
+    throw new Error('no diagnostics: the rest depends on them');
+  }
   check('Problems rows carry the source "comity"', allRows.some((x) => /comity/.test(x)));
 
   // 3. Status bar count.
@@ -284,8 +289,6 @@ async function main() {
   await page.screenshot({ path: SCREENSHOT });
   say(`saved ${SCREENSHOT}`);
 
-  clearTimeout(watchdog);
-  await browser.close();
 }
 
 main()
@@ -293,7 +296,11 @@ main()
     console.log(`not ok - the run completed: ${e && e.stack ? e.stack : e}`);
     results.push({ name: 'run', ok: false });
   })
-  .finally(() => {
+  .finally(async () => {
+    clearTimeout(watchdog);
+    if (browser) {
+      await browser.close().catch(() => {});
+    }
     const passed = results.filter((r) => r.ok).length;
     const failed = results.length - passed;
     console.log(`vscode-e2e: ${passed} passed, ${failed} failed`);
