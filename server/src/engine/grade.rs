@@ -92,7 +92,9 @@ pub fn build_finding(
         }
     }
     // Axis D: mitigators.
-    if signals.has(ids.own_law) {
+    // "whether or not applicable to the relevant Party" is the opposite of
+    // own-law wording.
+    if signals.has(ids.own_law) && !signals.has(ids.escalator) {
         if !signals.has(ids.adverse_action) {
             return None;
         }
