@@ -38,6 +38,9 @@ pub struct Ids {
     pub adverse_action: GroupId,
     pub recital: GroupId,
     pub dcs: GroupId,
+    pub commentary: GroupId,
+    pub obligation: GroupId,
+    pub prohibition: GroupId,
     pub defines_term: GroupId,
     pub us_nexus: GroupId,
     pub us_list_any: GroupId,
@@ -80,6 +83,9 @@ impl Ids {
             adverse_action: l.id("adverse_action"),
             recital: l.id("recital"),
             dcs: l.id("dcs"),
+            commentary: l.id("commentary"),
+            obligation: l.id("obligation"),
+            prohibition: l.id("prohibition"),
             defines_term: l.id("defines_term"),
             us_nexus: l.id("us_nexus"),
             us_list_any: l.id("us_list_any"),
@@ -666,8 +672,13 @@ impl Signals {
     /// The §7 patterns that keep a sentence from being a finding, with the reason.
     pub fn suppressed_globally(&self) -> Option<&'static str> {
         let i = &self.ids;
-        if self.has(i.recital) || self.heading[i.recital] {
+        // A recital describes; one that goes on to bind a party ("鉴于……，
+        // 受资助方承诺不得……") is operative after all.
+        if (self.has(i.recital) || self.heading[i.recital]) && !self.has(i.prohibition) {
             return Some("recital or background: describes, does not bind");
+        }
+        if self.has(i.commentary) {
+            return Some("commentary about the law, not contract wording");
         }
         if self.has(i.negation) {
             return Some("disclaims an obligation rather than imposing one");
