@@ -381,7 +381,9 @@ async function explainRuleAtCursor(): Promise<void> {
   explanations.set(uri.toString(), markdown);
   explanationChanged.fire(uri);
   try {
-    await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+    // A locked preview keeps showing this rule; showPreviewToSide would
+    // follow whichever Markdown editor is active.
+    await vscode.commands.executeCommand('markdown.showLockedPreviewToSide', uri);
   } catch {
     // Markdown preview unavailable: show the Markdown source instead.
     const doc = await vscode.workspace.openTextDocument(uri);
