@@ -403,21 +403,23 @@ pub(crate) fn finish(args: &CheckArgs, contexts: &Contexts, results: &[FileResul
     if args.exit_zero {
         return ExitCode::SUCCESS;
     }
-    let fail_on = args
-        .fail_on
-        .map(FailOn::severity)
-        .or_else(|| {
-            contexts
-                .forced
-                .as_ref()
-                .and_then(|c| c.config.file.lint.fail_on)
-        })
-        .unwrap_or(crate::finding::Severity::Warning);
-    if results
-        .iter()
-        .flat_map(|r| &r.findings)
-        .any(|f| f.severity >= fail_on)
-    {
+    // --fail-on, else the `fail_on` of the comity.toml that applies to each
+    // file, else warning.
+    let fail_on_for = |path: &str| {
+        args.fail_on
+            .map(FailOn::severity)
+            .or_else(|| {
+                contexts
+                    .for_file(Path::new(path))
+                    .ok()
+                    .and_then(|c| c.config.file.lint.fail_on)
+            })
+            .unwrap_or(crate::finding::Severity::Warning)
+    };
+    if results.iter().any(|r| {
+        let threshold = fail_on_for(&r.path);
+        r.findings.iter().any(|f| f.severity >= threshold)
+    }) {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
