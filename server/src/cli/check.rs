@@ -463,6 +463,18 @@ fn collect_inputs(args: &CheckArgs, contexts: &Contexts) -> (Vec<Input>, Vec<Fil
             inputs.push(Input::File(path.clone()));
             continue;
         }
+        if !path.is_dir() {
+            // A FIFO, socket or device named explicitly: reading it could
+            // block forever, and it is not a draft.
+            errors.push(error_result(
+                &path.display().to_string(),
+                format!(
+                    "{}: not a regular file or folder (a pipe, socket or device); not read",
+                    path.display()
+                ),
+            ));
+            continue;
+        }
         let mut walk = ignore::WalkBuilder::new(path);
         walk.follow_links(true).require_git(false);
         if let Some(o) = &overrides {
