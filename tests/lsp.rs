@@ -573,3 +573,17 @@ mod random_edits {
         }
     }
 }
+
+/// Regression: a well-formed JSON object that is not a readable JSON-RPC
+/// message (a method that is a number) used to end the session silently.
+#[test]
+fn a_frame_with_a_non_string_method_is_answered_not_fatal() {
+    let mut c = Client::start();
+    c.initialize(json!({}), Value::Null);
+    c.send_raw(r#"{"jsonrpc":"2.0","id":"x","method":42}"#);
+    c.send_raw(r#"{"jsonrpc":"2.0","id":{"a":1},"method":"shutdown"}"#);
+    c.send_raw(r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":7}"#);
+    let r = c.request("comity/unknownMethod", json!({}));
+    assert!(r.get("error").is_some(), "{r}");
+    c.shutdown();
+}

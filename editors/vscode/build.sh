@@ -23,7 +23,7 @@ version=$(node -p 'require("./package.json").version')
 name=$(node -p 'require("./package.json").name')
 
 {
-  npm ci --no-audit --no-fund
+  npm ci --no-audit --no-fund --prefer-offline
   npm run --silent typecheck
   npm run --silent bundle
 } >&2
@@ -41,7 +41,7 @@ if [ -n "${COMITY_BINARY:-}" ]; then
 fi
 
 rm -f "$vsix"
-# vscode:prepublish type-checks and bundles again (a second or so), so that a
+# vscode:prepublish bundles again (under a second), so that a
 # bare `npx vsce package` is never stale.
 npx --no-install vsce package --no-dependencies "${target_args[@]}" --out "$vsix" \
   --baseImagesUrl https://github.com/comity-lint/comity/raw/HEAD/editors/vscode \

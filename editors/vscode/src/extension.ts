@@ -29,6 +29,8 @@ let ctx: vscode.ExtensionContext;
 
 /** Set by "Lint Workspace": the next workspace diagnostic pull goes to the server. */
 let workspaceLintRequested = false;
+/** "Lint Workspace" has run in this window: settings changes lint the workspace again. */
+let workspaceLinted = false;
 let workspaceLintWaiters: Array<() => void> = [];
 
 /** Markdown of explained rules, served read-only under comity-explain:. */
@@ -191,6 +193,8 @@ async function startClient(): Promise<void> {
     return;
   }
   output.appendLine(`Starting ${binary.command} lsp (from ${binary.from})`);
+  // A new client starts with no diagnostics for closed drafts.
+  workspaceLintRequested = workspaceLinted;
   const c = makeClient(binary);
   client = c;
   c.onDidChangeState(() => updateStatus());
@@ -403,6 +407,7 @@ async function lintWorkspace(): Promise<void> {
   }
   const done = new Promise<void>((resolve) => workspaceLintWaiters.push(resolve));
   workspaceLintRequested = true;
+  workspaceLinted = true;
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'Comity: linting the workspace' },
     () => Promise.race([done, new Promise<void>((resolve) => setTimeout(resolve, WORKSPACE_LINT_TIMEOUT_MS))]),
@@ -453,6 +458,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         await client.sendNotification(DidChangeConfigurationNotification.type, {
           settings: { comity: comitySettings() },
         });
+        if (workspaceLinted) {
+          // Closed drafts were linted with the old settings; the open ones are
+          // pulled again when the server asks. Give it a moment to re-read.
+          setTimeout(() => {
+            workspaceLintRequested = true;
+          }, 1000);
+        }
       }
     }),
   );

@@ -17,6 +17,36 @@ pub struct Malformed {
 /// Frames larger than this are refused (and skipped) rather than buffered.
 const MAX_FRAME: usize = 256 * 1024 * 1024;
 
+/// Whether the transport can read `v` as a request, notification or
+/// response. Anything else (a method that is not a string, an id that is an
+/// object, params that are a number …) would end the session there.
+fn is_jsonrpc_shaped(v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let Some(o) = v.as_object() else {
+        return false;
+    };
+    if o.get("jsonrpc") != Some(&Value::String("2.0".into())) {
+        return false;
+    }
+    let id_ok = match o.get("id") {
+        None | Some(Value::Null) => true,
+        Some(Value::String(_)) => true,
+        Some(Value::Number(n)) => n.is_i64() || n.is_u64(),
+        _ => false,
+    };
+    let params_ok = matches!(
+        o.get("params"),
+        None | Some(Value::Null) | Some(Value::Object(_)) | Some(Value::Array(_))
+    );
+    match o.get("method") {
+        Some(Value::String(_)) => id_ok && params_ok,
+        Some(_) => false,
+        None => {
+            id_ok && o.contains_key("id") && (o.contains_key("result") || o.contains_key("error"))
+        }
+    }
+}
+
 pub async fn sanitize(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + Unpin) {
     let mut reader = BufReader::new(input);
     let mut n = 0u64;
@@ -53,7 +83,7 @@ pub async fn sanitize(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite
             return;
         }
         let problem = match serde_json::from_slice::<serde_json::Value>(&body) {
-            Ok(v) if v.is_object() && v.get("jsonrpc").is_some() => None,
+            Ok(v) if is_jsonrpc_shaped(&v) => None,
             Ok(_) => Some("not a JSON-RPC message".to_string()),
             Err(e) => Some(format!("not JSON: {e}")),
         };

@@ -14,12 +14,13 @@
 #     code-server@4.139.1 with it, into $COMITY_VSCODE_E2E_CACHE (default
 #     ~/.cache/comity-vscode-e2e); later runs reuse them.
 #  3. cargo build --bin comity; editors/vscode/build.sh builds the .vsix.
-#  4. Installs the .vsix into a fresh code-server profile whose user settings
-#     set comity.path to target/debug/comity, and opens a workspace holding
-#     copies of two fixture drafts.
+#  4. Installs the .vsix into a fresh code-server profile whose machine
+#     settings set comity.path to target/debug/comity (and whose user settings
+#     set comity.rules.disable to ["T04"]), and opens a workspace holding copies of two fixture drafts.
 #  5. vscode-e2e.js (Playwright) checks the findings in the Problems panel,
-#     the status bar count, Explain Rule, a quick fix saved to disk and
-#     Lint Workspace, and saves tests/e2e/screenshots/vscode.png (copied to
+#     the status bar count, the hover, Explain Rule at Cursor, a quick fix
+#     saved to disk, Lint Workspace, and a settings change reaching the
+#     server (T04 comes back when the user settings stop disabling it); saves tests/e2e/screenshots/vscode.png (copied to
 #     editors/vscode/images/screenshot.png).
 #  6. Stops code-server and every process under it, by PID.
 #
@@ -118,7 +119,7 @@ fi
 cs() { PATH="$n24/bin:$PATH" "$n24/bin/node" "$code_server" --config "$cache/code-server.yaml" "$@"; }
 phase code-server
 
-(cd "$here" && npm ci --no-audit --no-fund) >&2
+(cd "$here" && npm ci --no-audit --no-fund --prefer-offline) >&2
 phase playwright-core
 
 if [ $install_only = 1 ]; then
@@ -145,7 +146,8 @@ cp tests/fixtures/en-supply-agreement.md tests/fixtures/zh-procurement-contract.
 settings=$(
   cat <<EOF
 {
-  "comity.path": "$comity",
+  "comity.rules.disable": ["T04"],
+  "comity.trace.server": "messages",
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "workbench.enableExperiments": false,
@@ -168,7 +170,9 @@ settings=$(
 EOF
 )
 echo "$settings" >"$ud/User/settings.json"
-echo "$settings" >"$ud/Machine/settings.json"
+# comity.path is machine-scoped: in code-server, as in any remote window, it
+# is read from the remote machine's settings, not from the user's.
+printf '{\n  "comity.path": "%s"\n}\n' "$comity" >"$ud/Machine/settings.json"
 
 cs --user-data-dir "$ud" --extensions-dir "$ext" --install-extension "$vsix" >&2
 installed=$(cs --user-data-dir "$ud" --extensions-dir "$ext" --list-extensions --show-versions 2>/dev/null)
@@ -232,7 +236,7 @@ phase start-code-server
 
 status=0
 CHROMIUM="$chromium" URL="http://127.0.0.1:$port/?folder=$ws" WORKSPACE="$ws" \
-  SCREENSHOT="$shots/vscode.png" ARTIFACTS="$run" \
+  SCREENSHOT="$shots/vscode.png" ARTIFACTS="$run" SETTINGS="$ud/User/settings.json" \
   node "$here/vscode-e2e.js" || status=$?
 phase playwright
 
@@ -240,9 +244,14 @@ stop_code_server
 if [ $status != 0 ]; then
   log "code-server log (tail):"
   tail -30 "$cs_log" >&2 || true
-  for f in "$ud"/logs/*/exthost*/*Comity*.log "$ud"/logs/*/exthost*/output_logging_*/*Comity*.log; do
-    [ -f "$f" ] && { log "$f:"; tail -40 "$f" >&2; }
+  failed_dir="$target/vscode-e2e-failure"
+  rm -rf "$failed_dir"
+  mkdir -p "$failed_dir"
+  cp "$run"/*.png "$cs_log" "$failed_dir/" 2>/dev/null || true
+  for f in "$ud"/logs/*/exthost*/output_logging_*/*Comity*.log; do
+    [ -f "$f" ] && { cp "$f" "$failed_dir/"; log "$f (tail):"; tail -40 "$f" >&2; }
   done
+  log "step screenshots and logs: $failed_dir"
   log "FAIL after $((SECONDS - start))s (${timings[*]})"
   exit $status
 fi

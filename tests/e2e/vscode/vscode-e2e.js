@@ -23,6 +23,7 @@ const URL = env('URL');
 const WORKSPACE = env('WORKSPACE');
 const SCREENSHOT = env('SCREENSHOT');
 const ARTIFACTS = process.env.ARTIFACTS || path.dirname(SCREENSHOT);
+const SETTINGS = env('SETTINGS'); // user settings.json; it disables T04 at the start
 const EN = 'en-supply-agreement.md';
 const ZH = 'zh-procurement-contract.md';
 const WATCHDOG_MS = 240_000;
@@ -101,12 +102,17 @@ async function main() {
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
-    await page
-      .locator('.quick-input-widget .monaco-list-row')
-      .filter({ hasText: title })
-      .first()
-      .waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    await rows.filter({ hasText: title }).first().waitFor({ state: 'visible' });
+    // Pick the entry whose label is exactly the title when there is one
+    // ("… User Settings" vs "… User Settings (JSON)"), else the first match.
+    const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const exactRow = rows.filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+    if (await exactRow.isVisible().catch(() => false)) {
+      await exactRow.click();
+    } else {
+      await page.keyboard.press('Enter');
+    }
   };
 
   const openProblems = async () => {
@@ -172,9 +178,35 @@ async function main() {
   );
   const count = statusText ? Number(/Comity: (\d+)/.exec(statusText)[1]) : 0;
   const findingRows = allRows.filter((x) => /\bcomity\b/.test(x) && /T\d\d/.test(x)).length;
+  await setProblemsFilter('T04');
+  const t04Rows = (await problemRows()).filter((x) => /T04/.test(x));
+  await setProblemsFilter('');
+  check(
+    'user settings reach the server (comity.rules.disable = ["T04"])',
+    t04Rows.length === 0,
+    t04Rows.join(' ; ') || 'no T04 row',
+  );
   check('status bar shows the number of Comity findings', count > 0, `status "${(statusText || '').trim()}", ${findingRows} finding rows visible`);
 
-  // 4. Explain Rule at Cursor: cursor on the finding (double-click its row).
+  // 4. Hover on a finding, and the screenshot: the draft with its findings
+  // underlined, the hover explaining one, the Problems panel.
+  const t07 = page.locator('.markers-panel .monaco-list-row').filter({ hasText: /T07/ }).first();
+  await t07.dblclick();
+  await page.waitForTimeout(300);
+  // Collapse the selection to just inside the finding.
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowRight');
+  await runCommand('Show or Focus Hover');
+  await page.locator('.monaco-hover').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
+  await page.waitForTimeout(800);
+  const hoverText = await page.locator('.monaco-hover').first().innerText().catch(() => '');
+  check('hover explains the finding', /T07/.test(hoverText) && /Why it is risky|风险说明/.test(hoverText), hoverText.split('\n')[0]);
+  fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT });
+  say(`saved ${SCREENSHOT}`);
+  await page.keyboard.press('Escape');
+
+  // 5. Explain Rule at Cursor: cursor on the finding (double-click its row).
   const findingRow = page.locator('.markers-panel .monaco-list-row').filter({ hasText: /T01/ }).first();
   await findingRow.dblclick();
   await page.waitForTimeout(500);
@@ -214,11 +246,11 @@ async function main() {
     explained ? explained.split('\n')[0].slice(0, 100) : `tab ${tabShown ? 'shown' : 'missing'}, no explanation text found`,
   );
 
-  // 5. Quick fix from the lightbulb menu (Ctrl+.), saved to disk.
+  // 6. Quick fix from the lightbulb menu (Ctrl+.), saved to disk.
   await runCommand('View: Focus First Editor Group');
   await page.waitForTimeout(300);
   await page.keyboard.press('Control+.');
-  const menu = page.locator('.action-widget');
+  const menu = page.locator('.action-widget').first();
   const menuShown = await menu
     .waitFor({ state: 'visible', timeout: 15_000 })
     .then(() => true)
@@ -227,15 +259,18 @@ async function main() {
     (menuShown &&
       (await poll(
         async () => {
-          const items = await page.$$eval('.action-widget [role="option"], .action-widget .monaco-list-row', (els) =>
-            els.map((e) => e.innerText.replace(/\s+/g, ' ').trim()).filter((t) => t),
-          );
+          const items = (await page.locator('.action-widget .monaco-list-row.action .title').allInnerTexts())
+            .map((t) => t.replace(/\s+/g, ' ').trim())
+            .filter((t) => t);
           return items.length ? items : null;
         },
         { timeout: 5_000, interval: 200 },
       ))) ||
     [];
   say(`quick fixes offered: ${JSON.stringify(actions)}`);
+  if (process.env.DEBUG_DOM) {
+    say(await page.locator('.action-widget').first().evaluate((e) => e.outerHTML.slice(0, 3000)).catch((e) => String(e)));
+  }
   await snap('quickfix-menu');
   check('quick fix menu lists Comity fixes first', actions.length > 0 && /^T\d\d: /.test(actions[0]), actions[0]);
   await page.keyboard.press('Enter');
@@ -260,7 +295,7 @@ async function main() {
   }
   check('applying the first quick fix and saving changes the file on disk', diskAfter, changeDetail);
 
-  // 6. Lint Workspace: the draft that is not open gets findings too.
+  // 7. Lint Workspace: the draft that is not open gets findings too.
   await runCommand('Comity: Lint Workspace');
   await openProblems();
   const zhRow = await poll(
@@ -281,26 +316,41 @@ async function main() {
   await snap('lint-workspace');
   check('Lint Workspace lists the unopened Chinese draft', zhRow, zhRow ? zhRow.slice(0, 120) : 'no row for ' + ZH);
   check('its T13 finding cites 第十二条', zhT13, zhT13 ? zhT13.slice(0, 160) : 'no T13 row');
+
+  // 8. A settings change is sent to the running server: with T04 no longer
+  // disabled, the English draft's T04 finding appears.
+  // Edited as a user would, in the settings.json editor: VS Code does not
+  // notice a write to the file from outside in code-server.
+  const settings = JSON.parse(fs.readFileSync(SETTINGS, 'utf8'));
+  delete settings['comity.rules.disable'];
+  await runCommand('Preferences: Open User Settings (JSON)');
+  // (It opens as a tab or, in newer VS Code, in a modal editor.)
+  const settingsEditor = page
+    .locator('.monaco-editor')
+    .filter({ has: page.locator('.view-line', { hasText: 'comity.rules.disable' }) })
+    .first();
+  await settingsEditor.waitFor({ state: 'visible' });
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText(JSON.stringify(settings, null, 2));
+  await page.keyboard.press('Control+s');
+  await snap('settings-json');
+  const saved = await poll(() => !/comity\.rules\.disable/.test(fs.readFileSync(SETTINGS, 'utf8')), { timeout: 10_000 });
+  say(`user settings saved without comity.rules.disable: ${saved}`);
+  await page.keyboard.press('Escape');
+  await openProblems();
+  await setProblemsFilter('T04');
+  const enT04 = await poll(
+    async () => {
+      const r = await problemRows();
+      return r.find((x) => /T04/.test(x) && /terminat|suspen/i.test(x)) || null;
+    },
+    { timeout: 30_000 },
+  );
+  await snap('settings-change');
+  check('changing the settings re-lints: T04 is back in the English draft', enT04, enT04 ? enT04.slice(0, 120) : 'no English T04 row');
   await setProblemsFilter('');
-
-  // 7. The screenshot: editor with findings, hover on one, Problems panel.
-  await runCommand('View: Close Editors in Other Groups');
-  const t07 = page.locator('.markers-panel .monaco-list-row').filter({ hasText: /T07/ }).filter({ hasText: /end-use/ }).first();
-  if (await t07.isVisible().catch(() => false)) {
-    await t07.dblclick();
-  } else {
-    await focusEditor();
-  }
-  await page.waitForTimeout(500);
-  await runCommand('Show or Focus Hover');
-  await page.locator('.monaco-hover').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
-  await page.waitForTimeout(800);
-  const hoverText = await page.locator('.monaco-hover').first().innerText().catch(() => '');
-  check('hover explains the finding', /T07/.test(hoverText) && /Why it is risky|风险说明/.test(hoverText), hoverText.split('\n')[0]);
-  fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT });
-  say(`saved ${SCREENSHOT}`);
-
+  await snap('end');
 }
 
 main()
