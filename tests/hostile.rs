@@ -65,7 +65,11 @@ fn codes_for(report: &serde_json::Value, name: &str) -> Vec<String> {
         .unwrap_or_else(|| panic!("{name} not reported: {report:#}"));
     f["findings"]
         .as_array()
-        .map(|a| a.iter().map(|x| x["code"].as_str().unwrap().to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|x| x["code"].as_str().unwrap().to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -76,7 +80,11 @@ fn bad_text_files_are_named_and_the_others_still_linted() {
     let dir = tempdir("text");
     std::fs::write(dir.join("empty.txt"), "").unwrap();
     std::fs::write(dir.join("binary.txt"), b"\x7fELF\x02\x01\x01\0\0\0\0risky").unwrap();
-    std::fs::write(dir.join("latin1.txt"), b"Buyer shall comply \xE9 the EAR.\n").unwrap();
+    std::fs::write(
+        dir.join("latin1.txt"),
+        b"Buyer shall comply \xE9 the EAR.\n",
+    )
+    .unwrap();
     std::fs::write(dir.join("odd-utf16.txt"), b"\xFF\xFEa\0b").unwrap();
     std::fs::write(dir.join("risky.txt"), RISKY).unwrap();
     let (out, report) = check(&[&dir], MINUTE);
@@ -84,18 +92,29 @@ fn bad_text_files_are_named_and_the_others_still_linted() {
     let e = error_for(&report, "binary.txt");
     assert!(e.contains("binary.txt") && e.contains("binary"), "{e}");
     let e = error_for(&report, "latin1.txt");
-    assert!(e.contains("latin1.txt") && e.contains("not valid UTF-8") && e.contains("offset 19"), "{e}");
+    assert!(
+        e.contains("latin1.txt") && e.contains("not valid UTF-8") && e.contains("offset 19"),
+        "{e}"
+    );
     let e = error_for(&report, "odd-utf16.txt");
     assert!(e.contains("odd-utf16.txt") && e.contains("UTF-16"), "{e}");
     assert!(codes_for(&report, "empty.txt").is_empty());
-    assert_eq!(codes_for(&report, "risky.txt"), vec!["T01"], "the good file is still linted");
+    assert_eq!(
+        codes_for(&report, "risky.txt"),
+        vec!["T01"],
+        "the good file is still linted"
+    );
 }
 
 #[test]
 fn utf16_with_bom_and_odd_line_endings_lint_correctly() {
     let dir = tempdir("encodings");
     let utf16 = |text: &str, le: bool| -> Vec<u8> {
-        let mut out = if le { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
+        let mut out = if le {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
         for u in text.encode_utf16() {
             out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
         }
@@ -104,8 +123,16 @@ fn utf16_with_bom_and_odd_line_endings_lint_correctly() {
     let zh = "第一条 买方应遵守美国出口管制法律，包括《出口管理条例》。\r\n";
     std::fs::write(dir.join("le.txt"), utf16(zh, true)).unwrap();
     std::fs::write(dir.join("be.txt"), utf16(zh, false)).unwrap();
-    std::fs::write(dir.join("crlf.txt"), format!("Title\r\n\r\n{}", RISKY.replace('\n', "\r\n"))).unwrap();
-    std::fs::write(dir.join("cr.txt"), format!("Title\r\r1.1 {}\r1.2 Payment is due.\r", RISKY.trim_end())).unwrap();
+    std::fs::write(
+        dir.join("crlf.txt"),
+        format!("Title\r\n\r\n{}", RISKY.replace('\n', "\r\n")),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("cr.txt"),
+        format!("Title\r\r1.1 {}\r1.2 Payment is due.\r", RISKY.trim_end()),
+    )
+    .unwrap();
     let (out, report) = check(&[&dir], MINUTE);
     assert_eq!(out.status.code(), Some(1), "{report:#}");
     for name in ["le.txt", "be.txt"] {
@@ -115,8 +142,13 @@ fn utf16_with_bom_and_odd_line_endings_lint_correctly() {
         assert_eq!(codes_for(&report, name), vec!["T01"], "{name}");
     }
     // Lines are counted correctly with lone CR too: the finding is not on line 1.
-    let cr = files(&report).iter().find(|f| f["path"].as_str().unwrap().ends_with("cr.txt")).unwrap();
-    let line = cr["findings"][0]["range"]["start"]["line"].as_u64().or_else(|| cr["findings"][0]["line"].as_u64());
+    let cr = files(&report)
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("cr.txt"))
+        .unwrap();
+    let line = cr["findings"][0]["range"]["start"]["line"]
+        .as_u64()
+        .or_else(|| cr["findings"][0]["line"].as_u64());
     assert_ne!(line, Some(0), "{cr:#}");
 }
 
@@ -129,7 +161,9 @@ fn write_big(path: &Path, bytes: usize) {
     let mut i = 0;
     while written < bytes {
         i += 1;
-        let line = format!("1.{i} The Supplier shall deliver the Products to the delivery point in accordance with the agreed schedule and Annex 2.\n\n");
+        let line = format!(
+            "1.{i} The Supplier shall deliver the Products to the delivery point in accordance with the agreed schedule and Annex 2.\n\n"
+        );
         f.write_all(line.as_bytes()).unwrap();
         written += line.len();
     }
@@ -144,14 +178,22 @@ fn a_very_large_file_is_linted_within_bounds_or_refused() {
     write_big(&dir.join("big.md"), mb * 1_000_000);
     std::fs::write(dir.join("risky.txt"), RISKY).unwrap();
     let (out, report) = check(&[&dir], Duration::from_secs(if slow { 1800 } else { 120 }));
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(codes_for(&report, "big.md"), vec!["T01"]);
     assert_eq!(codes_for(&report, "risky.txt"), vec!["T01"]);
 
     // Above the 256 MB limit the file is refused by its size, without reading
     // it: a sparse file costs no disk.
     let huge = dir.join("huge.txt");
-    std::fs::File::create(&huge).unwrap().set_len(300 * 1024 * 1024).unwrap();
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(300 * 1024 * 1024)
+        .unwrap();
     let (out, report) = check(&[&huge, &dir.join("risky.txt")], MINUTE);
     assert_eq!(out.status.code(), Some(2));
     let e = error_for(&report, "huge.txt");
@@ -185,7 +227,12 @@ fn deep_numbering_and_long_lines_stay_bounded() {
     std::fs::write(dir.join("oneline.txt"), "word ".repeat(200_000)).unwrap();
     std::fs::write(dir.join("sentences.txt"), RISKY.trim_end().repeat(300)).unwrap();
     let (out, report) = check(&[&dir], MINUTE);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(codes_for(&report, "deep.md").contains(&"T01".to_string()));
     assert!(codes_for(&report, "oneline.txt").is_empty());
     assert!(codes_for(&report, "sentences.txt").contains(&"T01".to_string()));
@@ -215,15 +262,26 @@ fn hostile_docx_files_are_refused_with_clear_errors() {
         r#"<?xml version="1.0"?><w:document {W}><w:body><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:body></w:document>"#,
         RISKY.trim_end()
     );
-    std::fs::write(dir.join("good.docx"), docx(&[("word/document.xml", good.as_bytes())])).unwrap();
+    std::fs::write(
+        dir.join("good.docx"),
+        docx(&[("word/document.xml", good.as_bytes())]),
+    )
+    .unwrap();
     // Not a zip at all, and a zip cut in half.
-    std::fs::write(dir.join("notzip.docx"), b"PK\x03\x04 this is not really a zip").unwrap();
+    std::fs::write(
+        dir.join("notzip.docx"),
+        b"PK\x03\x04 this is not really a zip",
+    )
+    .unwrap();
     let whole = std::fs::read(dir.join("good.docx")).unwrap();
     std::fs::write(dir.join("truncated.docx"), &whole[..whole.len() / 2]).unwrap();
     // Malformed XML.
     std::fs::write(
         dir.join("badxml.docx"),
-        docx(&[("word/document.xml", format!("<w:document {W}><w:body><w:p><w:t>unclosed</w:body>").as_bytes())]),
+        docx(&[(
+            "word/document.xml",
+            format!("<w:document {W}><w:body><w:p><w:t>unclosed</w:body>").as_bytes(),
+        )]),
     )
     .unwrap();
     // A zip bomb: 200 MB of spaces inflating from a few hundred KB.
@@ -238,7 +296,11 @@ fn hostile_docx_files_are_refused_with_clear_errors() {
         secret.display(),
         RISKY.trim_end()
     );
-    std::fs::write(dir.join("xxe.docx"), docx(&[("word/document.xml", xxe.as_bytes())])).unwrap();
+    std::fs::write(
+        dir.join("xxe.docx"),
+        docx(&[("word/document.xml", xxe.as_bytes())]),
+    )
+    .unwrap();
 
     let (out, report) = check(&[&dir], MINUTE);
     assert_eq!(out.status.code(), Some(2));
@@ -248,8 +310,14 @@ fn hostile_docx_files_are_refused_with_clear_errors() {
     }
     let e = error_for(&report, "bomb.docx");
     assert!(e.contains("bomb.docx") && e.contains("zip bomb"), "{e}");
-    assert!(!messages(&report).contains("TOP-SECRET"), "an external entity was resolved");
-    assert!(!messages(&report).contains("lollol"), "an internal entity was expanded");
+    assert!(
+        !messages(&report).contains("TOP-SECRET"),
+        "an external entity was resolved"
+    );
+    assert!(
+        !messages(&report).contains("lollol"),
+        "an internal entity was expanded"
+    );
     assert_eq!(codes_for(&report, "xxe.docx"), vec!["T01"]);
     assert_eq!(codes_for(&report, "good.docx"), vec!["T01"]);
 }
@@ -261,13 +329,20 @@ fn a_wrong_config_names_its_file_and_key_and_other_folders_still_lint() {
     let good = dir.join("good");
     std::fs::create_dir_all(&bad).unwrap();
     std::fs::create_dir_all(&good).unwrap();
-    std::fs::write(bad.join("comity.toml"), "[lint]\nfail_on = 3\n\n[profile]\nprc_party = \"yes\"\n").unwrap();
+    std::fs::write(
+        bad.join("comity.toml"),
+        "[lint]\nfail_on = 3\n\n[profile]\nprc_party = \"yes\"\n",
+    )
+    .unwrap();
     std::fs::write(bad.join("a.txt"), RISKY).unwrap();
     std::fs::write(good.join("b.txt"), RISKY).unwrap();
     let (out, report) = check(&[&dir], MINUTE);
     assert_eq!(out.status.code(), Some(2));
     let e = error_for(&report, "a.txt");
-    assert!(e.contains("comity.toml") && (e.contains("fail_on") || e.contains("line 2")), "{e}");
+    assert!(
+        e.contains("comity.toml") && (e.contains("fail_on") || e.contains("line 2")),
+        "{e}"
+    );
     assert_eq!(codes_for(&report, "b.txt"), vec!["T01"]);
 }
 
@@ -281,7 +356,11 @@ fn huge_or_broken_user_rules_are_bounded_and_named() {
     let broken = dir.join("broken");
     for d in [&huge, &broken] {
         std::fs::create_dir_all(d.join("playbook")).unwrap();
-        std::fs::write(d.join("comity.toml"), "[lint]\nextra_rules = [\"playbook\"]\n").unwrap();
+        std::fs::write(
+            d.join("comity.toml"),
+            "[lint]\nextra_rules = [\"playbook\"]\n",
+        )
+        .unwrap();
         std::fs::write(d.join("draft.txt"), RISKY).unwrap();
     }
     let rule = |code: &str, detect: &str, big: &str| {
@@ -318,9 +397,15 @@ fires = false
     };
     let mut detect = String::new();
     for _ in 0..100_000 {
-        detect.push_str("[[detect]]\nall = [[\"us_nexus\"], [\"comply\"], [\"obligation\", \"prohibition\"]]\n");
+        detect.push_str(
+            "[[detect]]\nall = [[\"us_nexus\"], [\"comply\"], [\"obligation\", \"prohibition\"]]\n",
+        );
     }
-    std::fs::write(huge.join("playbook/ACME01.toml"), rule("ACME01", &detect, &"x".repeat(2_000_000))).unwrap();
+    std::fs::write(
+        huge.join("playbook/ACME01.toml"),
+        rule("ACME01", &detect, &"x".repeat(2_000_000)),
+    )
+    .unwrap();
     std::fs::write(
         broken.join("playbook/ACME02.toml"),
         rule("ACME02", "[[detect]]\nall = [[\"no_such_group\"]]\n", "f"),
@@ -331,7 +416,10 @@ fires = false
     let codes = codes_for(&report, "huge/draft.txt");
     assert!(codes.contains(&"T01".to_string()), "{codes:?}");
     let e = error_for(&report, "broken/draft.txt");
-    assert!(e.contains("ACME02.toml") && e.contains("no_such_group"), "{e}");
+    assert!(
+        e.contains("ACME02.toml") && e.contains("no_such_group"),
+        "{e}"
+    );
 }
 
 /// Running as root, `chmod 000` leaves a file readable, so "unreadable" is
@@ -348,12 +436,21 @@ fn symlink_loops_and_unreadable_entries_do_not_stop_the_run() {
     std::os::unix::fs::symlink(&dir, sub.join("loop")).unwrap();
     std::os::unix::fs::symlink(dir.join("nowhere.txt"), sub.join("dangling.txt")).unwrap();
     let fifo = sub.join("pipe.txt");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
 
     let (out, report) = check(&[&dir], MINUTE);
     assert_eq!(out.status.code(), Some(2), "{report:#}");
     let text = messages(&report);
-    assert!(text.contains("loop") && text.contains("symbolic link loop"), "{text}");
+    assert!(
+        text.contains("loop") && text.contains("symbolic link loop"),
+        "{text}"
+    );
     let e = error_for(&report, "dangling.txt");
     assert!(e.contains("dangling.txt"), "{e}");
     assert_eq!(codes_for(&report, "drafts/risky.txt"), vec!["T01"]);
@@ -362,7 +459,10 @@ fn symlink_loops_and_unreadable_entries_do_not_stop_the_run() {
     let (out, report) = check(&[&fifo, &sub.join("risky.txt")], MINUTE);
     assert_eq!(out.status.code(), Some(2), "{report:#}");
     let e = error_for(&report, "pipe.txt");
-    assert!(e.contains("pipe.txt") && e.contains("not a regular file"), "{e}");
+    assert!(
+        e.contains("pipe.txt") && e.contains("not a regular file"),
+        "{e}"
+    );
     assert_eq!(codes_for(&report, "risky.txt"), vec!["T01"]);
 }
 
@@ -395,11 +495,19 @@ fn fixes_killed_midway_leave_each_file_old_or_new_and_are_idempotent() {
     let fixed: Vec<Vec<u8>> = (0..n)
         .map(|i| std::fs::read(golden.join(format!("c{i:03}.md"))).unwrap())
         .collect();
-    assert_ne!(fixed[0], original(0).into_bytes(), "the fix changes the file");
+    assert_ne!(
+        fixed[0],
+        original(0).into_bytes(),
+        "the fix changes the file"
+    );
     // Idempotent: a second fix changes nothing.
     fix(&golden);
     for (i, f) in fixed.iter().enumerate() {
-        assert_eq!(&std::fs::read(golden.join(format!("c{i:03}.md"))).unwrap(), f, "second fix of c{i:03}");
+        assert_eq!(
+            &std::fs::read(golden.join(format!("c{i:03}.md"))).unwrap(),
+            f,
+            "second fix of c{i:03}"
+        );
     }
 
     let work = dir.join("work");
@@ -426,19 +534,26 @@ fn fixes_killed_midway_leave_each_file_old_or_new_and_are_idempotent() {
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         let mut new = 0;
-        for i in 0..n {
+        for (i, want) in fixed.iter().enumerate() {
             let got = std::fs::read(work.join(format!("c{i:03}.md"))).unwrap();
-            if got == fixed[i] {
+            if &got == want {
                 new += 1;
             } else {
-                assert_eq!(got, original(i).into_bytes(), "run {run} ({delay:?}): c{i:03}.md is neither old nor new");
+                assert_eq!(
+                    got,
+                    original(i).into_bytes(),
+                    "run {run} ({delay:?}): c{i:03}.md is neither old nor new"
+                );
             }
         }
         saw_partial |= new > 0 && new < n;
         // Leftover temporary files are not drafts and never replace one.
         for e in std::fs::read_dir(&work).unwrap() {
             let name = e.unwrap().file_name().to_string_lossy().to_string();
-            assert!(name.ends_with(".md") || name.starts_with(".comity-fix-"), "{name}");
+            assert!(
+                name.ends_with(".md") || name.starts_with(".comity-fix-"),
+                "{name}"
+            );
         }
     }
     eprintln!("a kill landed between the first and the last file written: {saw_partial}");

@@ -31,7 +31,7 @@ impl Rng {
     }
     /// Uniform in `0..n` (n > 0).
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 11) as u128 * n as u128 >> 53) as usize
+        (((self.next_u64() >> 11) as u128 * n as u128) >> 53) as usize
     }
     pub fn range(&mut self, lo: usize, hi: usize) -> usize {
         lo + self.below(hi - lo + 1)
@@ -434,7 +434,7 @@ pub fn zh_number(n: usize) -> String {
         0..=9 => ZH_DIGITS[n].to_string(),
         10 => "十".into(),
         11..=19 => format!("十{}", ZH_DIGITS[n - 10]),
-        _ if n % 10 == 0 => format!("{}十", ZH_DIGITS[n / 10 % 10]),
+        _ if n.is_multiple_of(10) => format!("{}十", ZH_DIGITS[n / 10 % 10]),
         _ => format!("{}十{}", ZH_DIGITS[n / 10 % 10], ZH_DIGITS[n % 10]),
     }
 }
