@@ -319,10 +319,12 @@ async function main() {
 
   // 8. A settings change is sent to the running server: with T04 no longer
   // disabled, the English draft's T04 finding appears.
-  // Edited as a user would, in the settings.json editor: VS Code does not
-  // notice a write to the file from outside in code-server.
-  const settings = JSON.parse(fs.readFileSync(SETTINGS, 'utf8'));
-  delete settings['comity.rules.disable'];
+  // Edited as a user would, in the settings.json editor (VS Code does not
+  // notice a write to the file from outside in code-server): the line that
+  // disables T04 is deleted with Ctrl+Shift+K and the file saved. Nothing is
+  // typed, so auto-closing brackets and auto-indent cannot get in the way.
+  const lines = fs.readFileSync(SETTINGS, 'utf8').split('\n');
+  const target = lines.findIndex((l) => l.includes('"comity.rules.disable"'));
   await runCommand('Preferences: Open User Settings (JSON)');
   // (It opens as a tab or, in newer VS Code, in a modal editor.)
   const settingsEditor = page
@@ -331,12 +333,14 @@ async function main() {
     .first();
   await settingsEditor.waitFor({ state: 'visible' });
   await page.waitForTimeout(300);
-  await page.keyboard.press('Control+a');
-  // One line: typed newlines would be auto-indented.
-  await page.keyboard.insertText(JSON.stringify(settings));
+  await page.keyboard.press('Control+Home');
+  for (let k = 0; k < target; k += 1) {
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Control+Shift+K');
   await page.keyboard.press('Control+s');
-  await snap('settings-json');
   const saved = await poll(() => !/comity\.rules\.disable/.test(fs.readFileSync(SETTINGS, 'utf8')), { timeout: 10_000 });
+  await snap('settings-json');
   say(`user settings saved without comity.rules.disable: ${saved}`);
   await page.keyboard.press('Escape');
   await openProblems();
