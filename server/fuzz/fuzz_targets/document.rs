@@ -1,0 +1,34 @@
+//! The document model on arbitrary text, then arbitrary edits: no panic, and
+//! an incrementally edited document equals one parsed from scratch.
+#![no_main]
+
+use comity::{Document, Span};
+use libfuzzer_sys::fuzz_target;
+
+#[path = "common.rs"]
+mod common;
+
+fn model(doc: &Document) -> String {
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        doc.blocks(),
+        doc.clauses(),
+        doc.terms(),
+        doc.parties(),
+        doc.governing_law(),
+        doc.languages()
+    )
+}
+
+fuzz_target!(|data: &[u8]| {
+    let (text, edits) = common::text_and_edits(data);
+    let mut doc = Document::parse(text);
+    for (at, del, ins) in edits {
+        let len = doc.text().len();
+        let start = common::floor(doc.text(), (at * len as f64) as usize);
+        let end = common::floor(doc.text(), start + del);
+        doc.edit(Span::new(start, end), &ins).expect("an edit on char boundaries is accepted");
+        let fresh = Document::parse(doc.text().to_string());
+        assert_eq!(model(&doc), model(&fresh), "incremental edit differs from a fresh parse");
+    }
+});

@@ -1,0 +1,21 @@
+//! The engine on arbitrary UTF-8: no panic, every span inside the text on
+//! char boundaries, fixes applicable.
+#![no_main]
+
+use comity::{Document, RuleSet, Settings, lint};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| {
+    let doc = Document::parse(text);
+    let findings = lint(&doc, RuleSet::builtin(), &Settings::default());
+    let t = doc.text();
+    for f in &findings {
+        assert!(f.span.start <= f.span.end && f.span.end <= t.len());
+        assert!(t.is_char_boundary(f.span.start) && t.is_char_boundary(f.span.end));
+        for s in &f.suggestions {
+            assert!(s.span.end <= t.len() && t.is_char_boundary(s.span.start) && t.is_char_boundary(s.span.end));
+        }
+    }
+    let edits = comity::cli::fix::planned_edits(&findings, true);
+    let _ = comity::cli::fix::apply_edits(t, &edits);
+});
