@@ -190,3 +190,24 @@ fn editing_a_definition_is_reported() {
     let summary = doc.edit(Span::new(at, at + 2), "OFAC").unwrap();
     assert!(summary.definitions_changed);
 }
+
+/// Regression (found by the `engine` fuzz target): the window read after an
+/// inline party definition was cut 400 bytes on, which could fall inside a
+/// multi-byte character and panic.
+#[test]
+fn party_context_window_ends_on_a_char_boundary() {
+    for pad in 0..4 {
+        let text = format!(
+            "(1) Brightline Optics, Inc., a Delaware corporation (the “Supplier”);{} {}\n",
+            "x".repeat(pad),
+            "“制裁”".repeat(200)
+        );
+        let doc = Document::parse(text.as_str());
+        check_spans(&doc);
+        let _ = comity::lint(
+            &doc,
+            comity::RuleSet::builtin(),
+            &comity::Settings::default(),
+        );
+    }
+}

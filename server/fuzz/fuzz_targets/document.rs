@@ -27,8 +27,13 @@ fuzz_target!(|data: &[u8]| {
         let len = doc.text().len();
         let start = common::floor(doc.text(), (at * len as f64) as usize);
         let end = common::floor(doc.text(), start + del);
-        doc.edit(Span::new(start, end), &ins).expect("an edit on char boundaries is accepted");
+        doc.edit(Span::new(start, end), &ins)
+            .expect("an edit on char boundaries is accepted");
         let fresh = Document::parse(doc.text().to_string());
-        assert_eq!(model(&doc), model(&fresh), "incremental edit differs from a fresh parse");
+        assert_eq!(
+            model(&doc),
+            model(&fresh),
+            "incremental edit differs from a fresh parse"
+        );
     }
 });

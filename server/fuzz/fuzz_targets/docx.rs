@@ -13,6 +13,10 @@ fuzz_target!(|data: &[u8]| {
             assert!(p.offset <= d.text.len() && d.text.is_char_boundary(p.offset));
             let _ = d.locate(p.offset);
         }
-        let _ = comity::lint(&comity::Document::parse(d.text), comity::RuleSet::builtin(), &comity::Settings::default());
+        let _ = comity::lint(
+            &comity::Document::parse(d.text),
+            comity::RuleSet::builtin(),
+            &comity::Settings::default(),
+        );
     }
 });

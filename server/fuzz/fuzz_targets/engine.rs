@@ -13,7 +13,11 @@ fuzz_target!(|text: &str| {
         assert!(f.span.start <= f.span.end && f.span.end <= t.len());
         assert!(t.is_char_boundary(f.span.start) && t.is_char_boundary(f.span.end));
         for s in &f.suggestions {
-            assert!(s.span.end <= t.len() && t.is_char_boundary(s.span.start) && t.is_char_boundary(s.span.end));
+            assert!(
+                s.span.end <= t.len()
+                    && t.is_char_boundary(s.span.start)
+                    && t.is_char_boundary(s.span.end)
+            );
         }
     }
     let edits = comity::cli::fix::planned_edits(&findings, true);

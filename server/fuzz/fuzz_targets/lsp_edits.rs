@@ -36,8 +36,15 @@ fuzz_target!(|data: &[u8]| {
         let start = common::floor(doc.text(), (at * len as f64) as usize);
         let end = common::floor(doc.text(), start + del);
         let removed = doc.text()[start..end].to_string();
-        let summary = doc.edit(Span::new(start, end), &ins).expect("edit accepted");
-        let info = EditInfo { old: Span::new(start, end), removed: &removed, inserted_len: ins.len(), summary: &summary };
+        let summary = doc
+            .edit(Span::new(start, end), &ins)
+            .expect("edit accepted");
+        let info = EditInfo {
+            old: Span::new(start, end),
+            removed: &removed,
+            inserted_len: ins.len(),
+            summary: &summary,
+        };
         state = relint(&doc, rules, &settings, &state, &info);
         let fresh = lint(&Document::parse(doc.text().to_string()), rules, &settings);
         assert_eq!(state.findings, fresh, "relint differs from a fresh lint");

@@ -282,7 +282,11 @@ pub fn find_parties(blocks: &[Block], terms: &[DefinedTerm], text: &str) -> Vec<
         if name.is_empty() {
             continue;
         }
-        let context_end = blocks[t.block].span.end.min(t.definition_span.end + 400);
+        let mut context_end = blocks[t.block].span.end.min(t.definition_span.end + 400);
+        // The 400-byte window may end inside a character.
+        while !text.is_char_boundary(context_end) {
+            context_end -= 1;
+        }
         let context = Span::new(
             t.definition_span.start,
             context_end.max(t.definition_span.end),
