@@ -11,6 +11,10 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+if [ -n "${COMITY_BINARY:-}" ]; then
+  [ -x "$COMITY_BINARY" ] || { echo "build.sh: COMITY_BINARY=$COMITY_BINARY is not an executable" >&2; exit 2; }
+  COMITY_BINARY="$(cd "$(dirname "$COMITY_BINARY")" && pwd)/$(basename "$COMITY_BINARY")"
+fi
 cd "$here"
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)

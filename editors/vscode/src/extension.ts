@@ -405,6 +405,12 @@ async function lintWorkspace(): Promise<void> {
     await vscode.commands.executeCommand('workbench.actions.view.problems');
     return;
   }
+  const provider = c.initializeResult?.capabilities.diagnosticProvider;
+  if (!provider || !('workspaceDiagnostics' in provider) || !provider.workspaceDiagnostics) {
+    void vscode.window.showWarningMessage('Comity: this comity server cannot lint a whole workspace; upgrade it.');
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    return;
+  }
   const done = new Promise<void>((resolve) => workspaceLintWaiters.push(resolve));
   workspaceLintRequested = true;
   workspaceLinted = true;

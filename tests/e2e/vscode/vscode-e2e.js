@@ -94,7 +94,12 @@ async function main() {
     );
 
   const focusEditor = async () => {
-    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+    // force: while a fresh profile is still starting, the editor keeps
+    // re-laying out and never counts as "stable" for a normal click.
+    await page
+      .locator('.editor-group-container.active .monaco-editor .view-lines')
+      .first()
+      .click({ position: { x: 5, y: 5 }, force: true });
   };
 
   const runCommand = async (title) => {
@@ -142,6 +147,10 @@ async function main() {
   await page.locator('.tabs-container .tab').filter({ hasText: EN }).waitFor();
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
   say(`${EN} open in the editor`);
+  // The extension is active once its status bar item is there (the first
+  // start of a fresh code-server install takes longest).
+  await page.locator('.statusbar-item').filter({ hasText: 'Comity' }).first().waitFor({ timeout: 90_000 });
+  say('Comity extension active');
   await snap('opened');
 
   // 2. Findings in the Problems panel, with the rule code and the citation.
