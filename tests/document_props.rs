@@ -53,9 +53,12 @@ fn check_spans(doc: &Document) {
 /// The observable model of a document, for comparing two of them.
 fn model(doc: &Document) -> String {
     format!(
-        "{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:?}",
+        "{:#?}\n{:#?}\n{:?}\n{:#?}\n{:#?}\n{:#?}\n{:?}",
         doc.blocks(),
         doc.clauses(),
+        (0..doc.blocks().len())
+            .map(|b| doc.clause_of_block(b))
+            .collect::<Vec<_>>(),
         doc.terms(),
         doc.parties(),
         doc.governing_law(),

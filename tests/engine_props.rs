@@ -24,6 +24,14 @@ fn piece() -> impl Strategy<Value = String> {
         Just("<!-- comity: allow T01 reason=\"reviewed\" -->\n".to_string()),
         Just("Each Party shall comply with all applicable laws. 😀\n\n".to_string()),
         Just("The Buyer, a company incorporated in the PRC (the \"Buyer\"), shall pay.\n\n".to_string()),
+        Just("## 7. Termination\n\n".to_string()),
+        Just("ARTICLE 9 — SANCTIONS\n\n".to_string()),
+        Just("Each of the following is an Event of Default:\n".to_string()),
+        Just("(a) the Buyer becomes a Sanctioned Person;\n".to_string()),
+        Just("\"Sanctioned Person\" means any person listed on the SDN List.\n\n".to_string()),
+        Just("Nothing in this Agreement requires either Party to breach the PRC Anti-Foreign Sanctions Law.\n\n".to_string()),
+        Just("This Agreement is governed by the laws of the People's Republic of China.\n\n".to_string()),
+        Just("The Licensee shall not use the Software with Huawei Ascend chips.\n\n".to_string()),
         "[a-zA-Z .,第条、一（）\\n]{0,20}",
     ]
 }
@@ -47,7 +55,10 @@ fn floor(text: &str, mut i: usize) -> usize {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200),
+        .. ProptestConfig::default()
+    })]
 
     #[test]
     fn relint_equals_lint_from_scratch(

@@ -92,6 +92,10 @@ pub struct Block {
     pub cross_references: Vec<Span>,
     pub comments: Vec<Span>,
     pub lang: LangCounts,
+    /// The governing-law statement in this block, if any (read once, when
+    /// the block is built, so that an edit elsewhere need not read it again).
+    #[serde(skip)]
+    pub governing_law: Option<super::parties::GoverningLaw>,
 }
 
 impl Block {
@@ -131,6 +135,9 @@ impl Block {
             .chain(self.comments.iter_mut())
         {
             *s = s.shifted(delta);
+        }
+        if let Some(g) = &mut self.governing_law {
+            g.span = g.span.shifted(delta);
         }
     }
 }
@@ -220,6 +227,7 @@ fn read_block(node: Node, text: &str) -> Option<Block> {
         cross_references: Vec::new(),
         comments: Vec::new(),
         lang: LangCounts::of(span.text(text)),
+        governing_law: None,
     };
     let mut body_start: Option<usize> = None;
     let mut cursor = node.walk();
@@ -295,6 +303,7 @@ fn read_block(node: Node, text: &str) -> Option<Block> {
             block.body = Some(body);
         }
     }
+    block.governing_law = super::parties::governing_law_in(&block, text);
     Some(block)
 }
 

@@ -42,6 +42,10 @@ pub struct Clause {
     pub blocks: Range<usize>,
     pub parent: Option<ClauseId>,
     pub depth: u32,
+    /// Whether the clause is a heading-level unit that un-numbered blocks
+    /// after it stay in (a heading, or numbered in a heading style).
+    #[serde(skip)]
+    pub opens_level: bool,
 }
 
 struct Open {
@@ -79,15 +83,326 @@ fn is_article_level(style: NumberStyle) -> bool {
 
 /// Builds the clause tree from the blocks, in document order.
 pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
-    let mut clauses: Vec<Clause> = Vec::new();
-    let mut stack: Vec<Open> = Vec::new();
-    // The last block (index) in each clause's subtree, updated as blocks arrive.
-    for (i, block) in blocks.iter().enumerate() {
+    let mut m = Machine {
+        clauses: Store {
+            head: &mut [],
+            mid: Vec::new(),
+        },
+        stack: Vec::new(),
+    };
+    for i in 0..blocks.len() {
+        m.step(blocks, i, text);
+    }
+    let mut clauses = m.clauses.mid;
+    for clause in clauses.iter_mut() {
+        set_spans(clause, blocks);
+    }
+    clauses
+}
+
+/// The innermost clause of each block: the last clause opened at or before it.
+pub fn block_clauses(blocks: &[Block], clauses: &[Clause]) -> Vec<Option<ClauseId>> {
+    let mut out = vec![None; blocks.len()];
+    let mut next = 0;
+    let mut current = None;
+    for (b, slot) in out.iter_mut().enumerate() {
+        if next < clauses.len() && clauses[next].blocks.start == b {
+            current = Some(next);
+            next += 1;
+        }
+        *slot = current;
+    }
+    out
+}
+
+/// Rebuilds the clause tree after the blocks `rebuilt` (indices in the new
+/// `blocks`) replaced some old ones, the blocks after them moving by
+/// `block_delta` places and `byte_delta` bytes. Clauses are built anew from
+/// the first rebuilt block up to the first later block where the open clauses
+/// are again what they were before; the clauses after that are only moved.
+/// The result is what [`build`] and [`block_clauses`] give. Returns the
+/// blocks whose clause path (and so the headings above them) may have
+/// changed: those read again and the descendants of clauses built anew.
+pub fn rebuild(
+    clauses: &mut Vec<Clause>,
+    block_clause: &mut Vec<Option<ClauseId>>,
+    blocks: &[Block],
+    text: &str,
+    rebuilt: Range<usize>,
+    block_delta: isize,
+    byte_delta: isize,
+) -> Range<usize> {
+    let old_len = blocks.len() as isize - block_delta;
+    if old_len < 0 || block_clause.len() != old_len as usize || rebuilt.end > blocks.len() {
+        *clauses = build(blocks, text);
+        *block_clause = block_clauses(blocks, clauses);
+        return 0..blocks.len();
+    }
+    let bs = rebuilt.start;
+    // The clauses opened before the first rebuilt block stay; the open ones
+    // among them (the last one and its ancestors) are the machine's stack.
+    let head = clauses.partition_point(|c| c.blocks.start < bs);
+    let (head_part, old) = clauses.split_at_mut(head);
+    let old: &[Clause] = old;
+    let first_stack = chain(head.checked_sub(1), |id| &head_part[id]);
+    // Their ends before the edit (the machine moves them as it goes).
+    let head_ends: Vec<(ClauseId, usize)> = first_stack
+        .iter()
+        .map(|&id| (id, head_part[id].blocks.end))
+        .collect();
+    let mut m = Machine {
+        stack: first_stack
+            .iter()
+            .map(|&id| Open::of(id, &head_part[id]))
+            .collect(),
+        clauses: Store {
+            head: head_part,
+            mid: Vec::new(),
+        },
+    };
+    // As in a full build at this point, they reach up to here; the machine
+    // extends them while they stay open.
+    for &id in &first_stack {
+        m.clauses[id].blocks.end = bs;
+    }
+    let mut converged = None;
+    for i in bs..blocks.len() {
+        if i >= rebuilt.end {
+            let oi = (i as isize - block_delta) as usize;
+            let ko = head + old.partition_point(|c| c.blocks.start < oi);
+            let get = |id: ClauseId| {
+                if id < head {
+                    &m.clauses[id]
+                } else {
+                    &old[id - head]
+                }
+            };
+            let old_chain = chain(ko.checked_sub(1), get);
+            let same = old_chain.len() == m.stack.len()
+                && old_chain.iter().zip(&m.stack).all(|(&o, n)| {
+                    Open::of(o, get(o)).same_level(n) && get(o).label == m.clauses[n.id].label
+                });
+            if same {
+                converged = Some((i, ko, old_chain));
+                break;
+            }
+        }
+        m.step(blocks, i, text);
+    }
+    let kn = m.clauses.len();
+    let Machine {
+        clauses: store,
+        stack,
+    } = m;
+    let mid = store.mid;
+    let rebuilt_to = match &converged {
+        Some((i, ..)) => *i,
+        None => blocks.len(),
+    };
+    if let Some((_, ko, old_chain)) = converged {
+        let id_delta = kn as isize - ko as isize;
+        // Where the clauses open here ended before: they end there again.
+        let old_ends: Vec<Option<usize>> = old_chain
+            .iter()
+            .map(|&o| {
+                if o < head {
+                    head_ends.iter().find(|(id, _)| *id == o).map(|(_, e)| *e)
+                } else {
+                    Some(clauses[o].blocks.end)
+                }
+            })
+            .collect();
+        // Move the clauses opened after the meeting point, in place.
+        for c in &mut clauses[ko..] {
+            c.blocks = shift_range(&c.blocks, block_delta);
+            c.parent = c.parent.map(|p| {
+                if p >= ko {
+                    (p as isize + id_delta) as usize
+                } else {
+                    let pos = old_chain
+                        .iter()
+                        .position(|&x| x == p)
+                        .expect("a moved clause's parent is open where the trees meet");
+                    stack[pos].id
+                }
+            });
+            c.shift(byte_delta);
+        }
+        clauses.splice(head..ko, mid);
+        for (open, end) in stack.iter().zip(old_ends) {
+            if let Some(e) = end {
+                clauses[open.id].blocks.end = (e as isize + block_delta) as usize;
+            }
+        }
+        // The innermost clause of each block: built anew up to the meeting
+        // point, moved after it.
+        let tail: Vec<Option<ClauseId>> = block_clause
+            .drain(((rebuilt_to as isize - block_delta) as usize)..)
+            .map(|x| x.map(|x| (x as isize + id_delta) as usize))
+            .collect();
+        block_clause.truncate(bs);
+        fill_block_clauses(block_clause, clauses, head, bs..rebuilt_to);
+        block_clause.extend(tail);
+    } else {
+        clauses.truncate(head);
+        clauses.extend(mid);
+        block_clause.truncate(bs);
+        fill_block_clauses(block_clause, clauses, head, bs..rebuilt_to);
+    }
+    let new = clauses;
+    // Spans of the clauses whose blocks changed: those built anew and those
+    // that were open at the first rebuilt block.
+    for (id, _) in head_ends {
+        set_spans(&mut new[id], blocks);
+    }
+    let mut changed = bs..rebuilt_to.max(rebuilt.end);
+    for c in &mut new[head..kn] {
+        set_spans(c, blocks);
+        changed.end = changed.end.max(c.blocks.end);
+    }
+    changed
+}
+
+/// Appends the innermost clause of blocks `range` (the last clause opened at
+/// or before each), given that clauses before `first` opened before the range.
+fn fill_block_clauses(
+    out: &mut Vec<Option<ClauseId>>,
+    clauses: &[Clause],
+    first: ClauseId,
+    range: Range<usize>,
+) {
+    let mut next = first;
+    let mut current = first.checked_sub(1);
+    for b in range {
+        while next < clauses.len() && clauses[next].blocks.start <= b {
+            current = Some(next);
+            next += 1;
+        }
+        out.push(current);
+    }
+}
+
+fn shift_range(r: &Range<usize>, delta: isize) -> Range<usize> {
+    (r.start as isize + delta) as usize..(r.end as isize + delta) as usize
+}
+
+/// A clause and its ancestors, outermost first.
+fn chain<'c>(last: Option<ClauseId>, get: impl Fn(ClauseId) -> &'c Clause) -> Vec<ClauseId> {
+    let mut out = Vec::new();
+    let mut cur = last;
+    while let Some(id) = cur {
+        out.push(id);
+        cur = get(id).parent;
+    }
+    out.reverse();
+    out
+}
+
+/// A clause's span from its blocks; its own span stops at its first sub-clause.
+fn set_spans(clause: &mut Clause, blocks: &[Block]) {
+    let r = clause.blocks.clone();
+    clause.span = Span::new(blocks[r.start].span.start, blocks[r.end - 1].span.end);
+    let own_end = (r.start + 1..r.end)
+        .take_while(|&b| !opens_clause(&blocks[b]))
+        .last()
+        .unwrap_or(r.start);
+    clause.own_span = Span::new(clause.span.start, blocks[own_end].span.end);
+}
+
+impl Clause {
+    fn shift(&mut self, delta: isize) {
+        for s in [&mut self.span, &mut self.own_span]
+            .into_iter()
+            .chain(self.number_span.iter_mut())
+            .chain(self.heading_span.iter_mut())
+        {
+            *s = s.shifted(delta);
+        }
+    }
+}
+
+impl Open {
+    fn of(id: ClauseId, c: &Clause) -> Open {
+        Open {
+            id,
+            style: c.style,
+            alpha: alpha_letter(c.style, c.number.as_deref()),
+            heading: c.opens_level,
+        }
+    }
+
+    /// Whether two open clauses treat the blocks after them alike.
+    fn same_level(&self, other: &Open) -> bool {
+        self.style == other.style && self.alpha == other.alpha && self.heading == other.heading
+    }
+}
+
+fn alpha_letter(style: Option<NumberStyle>, number: Option<&str>) -> Option<char> {
+    match style {
+        Some(
+            NumberStyle::LowerAlphaParen
+            | NumberStyle::UpperAlphaParen
+            | NumberStyle::LowerAlphaHalf
+            | NumberStyle::UpperAlphaHalf,
+        ) => number
+            .and_then(|n| n.chars().find(|c| c.is_ascii_alphabetic()))
+            .map(|c| c.to_ascii_lowercase()),
+        _ => None,
+    }
+}
+
+/// The clause-building state machine: the clauses so far and the open ones.
+struct Machine<'a> {
+    clauses: Store<'a>,
+    stack: Vec<Open>,
+}
+
+/// Clauses by id: those kept from before an edit, then those built since.
+struct Store<'a> {
+    head: &'a mut [Clause],
+    mid: Vec<Clause>,
+}
+
+impl Store<'_> {
+    fn len(&self) -> usize {
+        self.head.len() + self.mid.len()
+    }
+
+    fn push(&mut self, c: Clause) {
+        self.mid.push(c);
+    }
+}
+
+impl std::ops::Index<ClauseId> for Store<'_> {
+    type Output = Clause;
+    fn index(&self, id: ClauseId) -> &Clause {
+        match id.checked_sub(self.head.len()) {
+            None => &self.head[id],
+            Some(i) => &self.mid[i],
+        }
+    }
+}
+
+impl std::ops::IndexMut<ClauseId> for Store<'_> {
+    fn index_mut(&mut self, id: ClauseId) -> &mut Clause {
+        match id.checked_sub(self.head.len()) {
+            None => &mut self.head[id],
+            Some(i) => &mut self.mid[i],
+        }
+    }
+}
+
+impl Machine<'_> {
+    /// Reads block `i`: a block that opens a clause closes the levels it
+    /// ends and opens its own; any block extends the open clauses.
+    fn step(&mut self, blocks: &[Block], i: usize, text: &str) {
+        let block = &blocks[i];
+        let (clauses, stack) = (&mut self.clauses, &mut self.stack);
         if !opens_clause(block) {
-            for open in &stack {
+            for open in stack.iter() {
                 clauses[open.id].blocks.end = i + 1;
             }
-            continue;
+            return;
         }
         let number_span = block.number_span();
         let number_text = number_span.map(|s| s.text(text).trim().to_string());
@@ -203,39 +518,14 @@ pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
             blocks: i..i + 1,
             parent,
             depth,
+            opens_level: heading_block
+                || is_heading_style(style) && block.kind != BlockKind::Clause,
         });
-        for open in &stack {
+        for open in stack.iter() {
             clauses[open.id].blocks.end = i + 1;
         }
-        let alpha_letter = match style {
-            Some(
-                NumberStyle::LowerAlphaParen
-                | NumberStyle::UpperAlphaParen
-                | NumberStyle::LowerAlphaHalf
-                | NumberStyle::UpperAlphaHalf,
-            ) => number_span
-                .and_then(|s| s.text(text).chars().find(|c| c.is_ascii_alphabetic()))
-                .map(|c| c.to_ascii_lowercase()),
-            _ => None,
-        };
-        stack.push(Open {
-            id,
-            style,
-            alpha: alpha_letter,
-            heading: heading_block || is_heading_style(style) && block.kind != BlockKind::Clause,
-        });
+        stack.push(Open::of(id, &clauses[id]));
     }
-    // Spans from block ranges; a clause's own span stops at its first sub-clause.
-    for clause in clauses.iter_mut() {
-        let r = clause.blocks.clone();
-        clause.span = Span::new(blocks[r.start].span.start, blocks[r.end - 1].span.end);
-        let own_end = (r.start + 1..r.end)
-            .take_while(|&b| !opens_clause(&blocks[b]))
-            .last()
-            .unwrap_or(r.start);
-        clause.own_span = Span::new(clause.span.start, blocks[own_end].span.end);
-    }
-    clauses
 }
 
 /// `1.1.` → `1.1`, `Section 12.` → `Section 12`, `ARTICLE 5` stays.

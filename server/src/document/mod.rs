@@ -87,7 +87,12 @@ pub struct EditSummary {
     pub clauses: Vec<ClauseId>,
     /// The region of the new text whose blocks were rebuilt.
     pub span: Span,
-    /// Whether the set of defined terms or any definition's text changed.
+    /// The region whose blocks may sit under different clauses or headings
+    /// than before (it covers `span`).
+    pub context: Span,
+    /// Whether the defined terms (their names, forms or order) changed.
+    pub terms_changed: bool,
+    /// Whether the defined terms or any definition's text changed.
     pub definitions_changed: bool,
     /// Whether the parties, governing law or languages changed.
     pub facts_changed: bool,
@@ -299,32 +304,49 @@ impl Document {
             dirty = dirty.union(&Span::new(r.start_byte, r.end_byte));
         }
         self.tree = new_tree;
-
         let delta = new_end as isize - span.end as isize;
+        let old_blocks = self.blocks.len();
         let (rebuilt, region) = self.rebuild_blocks(span, delta, dirty);
-        let old_facts = (
-            self.parties.clone(),
-            self.governing_law.clone(),
-            self.languages.clone(),
-        );
+        let block_delta = self.blocks.len() as isize - old_blocks as isize;
+        let old_facts = self.facts_key();
         let old_term_texts = std::mem::take(&mut self.terms);
-        self.rebuild_model();
-        let definitions_changed = old_term_texts.len() != self.terms.len()
-            || old_term_texts.iter().zip(&self.terms).any(|(a, b)| {
-                a.term != b.term
-                    || a.form != b.form
-                    || a.definition_span.len() != b.definition_span.len()
-            })
+        let context_blocks = clauses::rebuild(
+            &mut self.clauses,
+            &mut self.block_clause,
+            &self.blocks,
+            &self.text,
+            rebuilt.clone(),
+            block_delta,
+            delta,
+        );
+        self.rebuild_facts();
+        let terms_changed = old_term_texts.len() != self.terms.len()
+            || old_term_texts
+                .iter()
+                .zip(&self.terms)
+                .any(|(a, b)| a.term != b.term || a.form != b.form);
+        let definitions_changed = terms_changed
+            || old_term_texts
+                .iter()
+                .zip(&self.terms)
+                .any(|(a, b)| a.definition_span.len() != b.definition_span.len())
             || self
                 .terms
                 .iter()
                 .any(|t| t.definition_span.overlaps(&region));
-        let facts_changed = old_facts
-            != (
-                self.parties.clone(),
-                self.governing_law.clone(),
-                self.languages.clone(),
-            );
+        let facts_changed = old_facts != self.facts_key();
+        let context = match (
+            self.blocks.get(context_blocks.start),
+            context_blocks
+                .end
+                .checked_sub(1)
+                .and_then(|e| self.blocks.get(e)),
+        ) {
+            (Some(first), Some(last)) if !context_blocks.is_empty() => {
+                region.union(&Span::new(first.span.start, last.span.end))
+            }
+            _ => region,
+        };
         let mut clauses = Vec::new();
         for b in rebuilt.clone() {
             if let Some(c) = self.block_clause[b]
@@ -337,6 +359,8 @@ impl Document {
             blocks: rebuilt,
             clauses,
             span: region,
+            context,
+            terms_changed,
             definitions_changed,
             facts_changed,
         })
@@ -415,26 +439,12 @@ impl Document {
 
     fn rebuild_model(&mut self) {
         self.clauses = clauses::build(&self.blocks, &self.text);
-        self.block_clause = vec![None; self.blocks.len()];
-        // Innermost clause per block: later (deeper or later) clauses overwrite.
-        for (id, c) in self.clauses.iter().enumerate() {
-            let own_end = (c.blocks.start + 1..c.blocks.end)
-                .take_while(|&b| !numbering::opens_clause(&self.blocks[b]))
-                .last()
-                .unwrap_or(c.blocks.start);
-            for b in c.blocks.start..=own_end {
-                self.block_clause[b] = Some(id);
-            }
-        }
-        // Blocks after a clause's own blocks but inside its subtree keep the
-        // deeper clause set above; fill any gap with the enclosing clause.
-        for (id, c) in self.clauses.iter().enumerate() {
-            for b in c.blocks.clone() {
-                if self.block_clause[b].is_none() {
-                    self.block_clause[b] = Some(id);
-                }
-            }
-        }
+        self.block_clause = clauses::block_clauses(&self.blocks, &self.clauses);
+        self.rebuild_facts();
+    }
+
+    /// Terms, parties, governing law and languages, from blocks and clauses.
+    fn rebuild_facts(&mut self) {
         self.terms = terms::build(&self.blocks, &self.clauses, &self.block_clause, &self.text);
         self.parties = parties::find_parties(&self.blocks, &self.terms, &self.text);
         self.governing_law = self.find_governing_law();
@@ -447,13 +457,46 @@ impl Document {
     }
 }
 
+/// The document facts findings depend on, without their positions (which
+/// move with every edit before them).
+#[derive(PartialEq)]
+struct FactsKey {
+    parties: Vec<Party>,
+    governing_law: Option<(Jurisdiction, String)>,
+    languages: Vec<Lang>,
+}
+
 impl Document {
+    fn facts_key(&self) -> FactsKey {
+        let parties = self
+            .parties
+            .iter()
+            .map(|p| {
+                let mut p = p.clone();
+                p.name_span = Span::default();
+                p.role_span = p.role_span.map(|_| Span::default());
+                for h in &mut p.hints {
+                    h.span = Span::default();
+                }
+                p
+            })
+            .collect();
+        FactsKey {
+            parties,
+            governing_law: self
+                .governing_law
+                .as_ref()
+                .map(|g| (g.jurisdiction.clone(), g.name.clone())),
+            languages: self.languages.clone(),
+        }
+    }
+
     /// The governing-law statement: the one in a clause headed "Governing Law"
     /// (or 适用法律, 争议解决 …) if there is one, else the last one found.
     fn find_governing_law(&self) -> Option<GoverningLaw> {
         let mut best: Option<(bool, GoverningLaw)> = None;
         for (b, block) in self.blocks.iter().enumerate() {
-            let Some(law) = parties::governing_law_in(block, &self.text) else {
+            let Some(law) = block.governing_law.clone() else {
                 continue;
             };
             let headed = self.block_clause[b].is_some_and(|c| {

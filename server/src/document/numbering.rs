@@ -217,6 +217,7 @@ pub fn style_of_number_text(number: &str) -> Option<NumberStyle> {
         cross_references: Vec::new(),
         comments: Vec::new(),
         lang: Default::default(),
+        governing_law: None,
     };
     style_of(&probe, n, None)
 }

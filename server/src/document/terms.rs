@@ -126,12 +126,18 @@ fn skip_joiners(text: &str, from: usize, to: usize) -> usize {
 /// Finds the uses of defined terms in a text: whole words, case-sensitive,
 /// allowing an English plural or possessive (`Sanctioned Persons`,
 /// `Supplier's`). Longest terms win (`Sanctioned Person` over `Sanctions`).
+#[derive(Debug)]
 pub struct TermMatcher {
     automaton: Option<AhoCorasick>,
     ids: Vec<TermId>,
 }
 
 impl TermMatcher {
+    /// A matcher for the defined terms of a document, ids being their indices.
+    pub fn of_terms(terms: &[DefinedTerm]) -> TermMatcher {
+        TermMatcher::new(terms.iter().enumerate().map(|(i, t)| (i, t.term.as_str())))
+    }
+
     pub fn new<'a>(terms: impl IntoIterator<Item = (TermId, &'a str)>) -> TermMatcher {
         let mut ids = Vec::new();
         let mut patterns = Vec::new();

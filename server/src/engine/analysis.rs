@@ -125,11 +125,55 @@ pub struct Analysis {
     tainted_uses: Vec<(TermId, Span)>,
     unresolved: Vec<Span>,
     used: Vec<bool>,
+    /// How often each defined term is used (outside its definition and the
+    /// places that define it), in the analysed scope.
+    pub use_counts: Vec<usize>,
     pub nexus: Nexus,
     fragment: bool,
     candidate_blocks: Vec<usize>,
     /// Whether "Party"/"Parties" is a defined or capitalised word in the text.
     pub party_capitalised: bool,
+    /// Whether the draft calls itself "Agreement" anywhere.
+    pub says_agreement: bool,
+    /// Words looked up in the whole text (` Word `) and whether they occur:
+    /// a re-lint must know which, to notice when an edit changes the answer.
+    words: std::cell::RefCell<Vec<(String, bool)>>,
+}
+
+/// What a re-lint already knows about the whole document, so that a scoped
+/// analysis need not read all of it.
+pub struct Known {
+    /// Whether each defined term is used anywhere.
+    pub used: Vec<bool>,
+    pub fragment_and_party: (bool, bool),
+    pub says_agreement: bool,
+    /// Words already looked up, still valid for the edited text.
+    pub words: Vec<(String, bool)>,
+}
+
+/// How often each defined term is used among `occurrences` (sorted): not
+/// where a term is defined, nor inside the term's own definition.
+pub fn use_counts(
+    terms: &[crate::document::DefinedTerm],
+    occurrences: &[(TermId, Span)],
+) -> Vec<usize> {
+    let mut sites: Vec<Span> = terms.iter().map(|t| t.term_span).collect();
+    sites.sort_by_key(|s| s.start);
+    let longest = sites.iter().map(|s| s.len()).max().unwrap_or(0);
+    let mut counts = vec![0; terms.len()];
+    for &(id, span) in occurrences {
+        // Only sites starting less than `longest` before the use can reach it.
+        let i = sites.partition_point(|s| s.start <= span.end);
+        let at_site = sites[..i]
+            .iter()
+            .rev()
+            .take_while(|d| d.start + longest >= span.start)
+            .any(|d| d.overlaps(&span));
+        if !at_site && !terms[id].definition_span.covers(&span) {
+            counts[id] += 1;
+        }
+    }
+    counts
 }
 
 fn slice_in(hits: &[Hit], span: Span) -> &[Hit] {
@@ -140,7 +184,8 @@ fn slice_in(hits: &[Hit], span: Span) -> &[Hit] {
 
 impl Analysis {
     pub fn new(doc: &Document, rules: &RuleSet, settings: &Settings) -> Analysis {
-        Analysis::scoped(doc, rules, settings, None)
+        let matcher = TermMatcher::of_terms(doc.terms());
+        Analysis::scoped(doc, rules, settings, None, &matcher, None)
     }
 
     /// An analysis limited to `scope` (plus the definitions, which decide
@@ -151,6 +196,8 @@ impl Analysis {
         rules: &RuleSet,
         settings: &Settings,
         scope: Option<&[Span]>,
+        all_terms: &TermMatcher,
+        known: Option<Known>,
     ) -> Analysis {
         let ids = Ids::new(rules);
         let text = doc.text();
@@ -180,8 +227,6 @@ impl Analysis {
         triggers.dedup();
 
         // Every occurrence of every defined term (longest first).
-        let all_terms =
-            TermMatcher::new(terms.iter().enumerate().map(|(i, t)| (i, t.term.as_str())));
         let occurrences: Vec<(TermId, Span)> = if terms.is_empty() {
             Vec::new()
         } else {
@@ -267,14 +312,11 @@ impl Analysis {
             }
         }
 
-        let mut used = vec![false; terms.len()];
+        let use_counts = use_counts(terms, &occurrences);
         let mut tainted_uses = Vec::new();
         for &(id, span) in &occurrences {
             if defining_sites.iter().any(|d| d.overlaps(&span)) {
                 continue;
-            }
-            if !terms[id].definition_span.covers(&span) {
-                used[id] = true;
             }
             if taint[id].is_some() && !qualified_by_other_regime(text, span) {
                 tainted_uses.push((id, span));
@@ -298,8 +340,17 @@ impl Analysis {
         blocks.sort_unstable();
         blocks.dedup();
 
-        let (fragment, party_capitalised) = Analysis::fragment_and_party(doc);
+        let (used, (fragment, party_capitalised), says_agreement, words) = match known {
+            Some(k) => (k.used, k.fragment_and_party, k.says_agreement, k.words),
+            None => (
+                use_counts.iter().map(|&n| n > 0).collect(),
+                Analysis::fragment_and_party(doc),
+                memchr::memmem::find(text.as_bytes(), b"Agreement").is_some(),
+                Vec::new(),
+            ),
+        };
         Analysis {
+            use_counts,
             ids,
             triggers,
             taint,
@@ -310,7 +361,24 @@ impl Analysis {
             fragment,
             candidate_blocks: blocks,
             party_capitalised,
+            says_agreement,
+            words: std::cell::RefCell::new(words),
         }
+    }
+
+    /// Whether ` word ` (with a space either side) occurs anywhere in the text.
+    pub fn text_has_word(&self, text: &str, word: &str) -> bool {
+        if let Some((_, has)) = self.words.borrow().iter().find(|(w, _)| w == word) {
+            return *has;
+        }
+        let has = memchr::memmem::find(text.as_bytes(), format!(" {word} ").as_bytes()).is_some();
+        self.words.borrow_mut().push((word.to_string(), has));
+        has
+    }
+
+    /// The words looked up so far with [`Analysis::text_has_word`].
+    pub fn words(&self) -> Vec<(String, bool)> {
+        self.words.borrow().clone()
     }
 
     /// Whether the text is a fragment (one clause, a clause-library entry)

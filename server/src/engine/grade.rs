@@ -314,12 +314,18 @@ impl CarveOut {
 }
 
 /// Finds the carve-out sentences of a document from the analysis's trigger hits.
-pub fn collect_carve_outs(doc: &Document, analysis: &Analysis) -> Vec<CarveOut> {
+/// With `within`, only the carve-outs whose hits lie in that span.
+pub fn collect_carve_outs(
+    doc: &Document,
+    analysis: &Analysis,
+    within: Option<Span>,
+) -> Vec<CarveOut> {
     let ids = &analysis.ids;
     let mut out: Vec<CarveOut> = Vec::new();
     let hits: Vec<_> = analysis
         .hits_of(ids.blocking_law)
         .chain(analysis.hits_of(ids.blocking_eu))
+        .filter(|h| within.is_none_or(|w| w.covers(&h.span)))
         .collect();
     for h in hits {
         let Some(b) = doc.block_at(h.span.start) else {

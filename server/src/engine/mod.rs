@@ -15,8 +15,10 @@ pub mod settings;
 mod suggest;
 pub mod suppress;
 
+use std::sync::Arc;
+
 use crate::Span;
-use crate::document::{BlockKind, Document, Lang, lang_of};
+use crate::document::{BlockKind, Document, Lang, TermMatcher, lang_of};
 use crate::finding::Finding;
 use crate::rules::RuleSet;
 
@@ -37,66 +39,95 @@ pub struct LintState {
     carve_outs: Vec<grade::CarveOut>,
     /// Document facts that findings' wording depends on.
     facts: (bool, bool, bool),
-    /// How often each defined term occurs: a new or lost use changes the
-    /// findings on its definition and on the sentences that use it.
-    term_counts: Vec<usize>,
+    /// How often each defined term is used (outside definitions) and how
+    /// often each of [`WORDING`] occurs. Whether a term is used decides the
+    /// findings on its definition; the wording, how replacements are phrased.
+    counts: Vec<usize>,
+    /// Which defined terms carry a US measure, and from where.
+    taint: Vec<Option<analysis::Taint>>,
+    /// The clause label of each term's definition (findings cite it).
+    def_labels: Vec<Option<String>>,
+    /// The matcher for the defined terms (the same until the terms change).
+    matcher: Option<Arc<TermMatcher>>,
+    /// Words replacements were checked against, and whether the text has them.
+    words: Vec<(String, bool)>,
 }
 
-fn term_counts(doc: &Document) -> Vec<usize> {
-    let terms = doc.terms();
-    let mut counts = vec![0; terms.len()];
-    if terms.is_empty() {
-        return counts;
-    }
-    let matcher = crate::document::TermMatcher::new(
-        terms.iter().enumerate().map(|(i, t)| (i, t.term.as_str())),
-    );
-    for (id, _) in matcher.find(doc.text(), Span::new(0, doc.text().len())) {
-        counts[id] += 1;
-    }
-    counts
+/// Words whose presence anywhere changes how findings elsewhere are worded
+/// (see [`Analysis::fragment_and_party`] and the replacements' "this Agreement").
+const WORDING: [&str; 4] = ["the Parties", "each Party", "Each Party", "Agreement"];
+
+fn wording_counts(text: &str) -> [usize; 4] {
+    WORDING.map(|w| memchr::memmem::find_iter(text.as_bytes(), w).count())
 }
 
 /// Facts of the whole document that change findings elsewhere: whether it is
 /// a fragment, whether it says "Party" and whether it calls itself the Agreement.
-fn wording_facts(doc: &Document) -> (bool, bool, bool) {
-    let a = Analysis::fragment_and_party(doc);
-    (a.0, a.1, doc.text().contains("Agreement"))
+fn wording_facts(doc: &Document, counts: &[usize]) -> (bool, bool, bool) {
+    let w = &counts[doc.terms().len()..];
+    let defined = |x: &str| doc.terms().iter().any(|t| t.term == x);
+    let fragment = doc.clauses().len() <= 1 && doc.blocks().len() <= 3;
+    let party = defined("Party") || defined("Parties") || w[0] + w[1] + w[2] > 0;
+    (fragment, party, w[3] > 0)
+}
+
+fn def_labels(doc: &Document) -> Vec<Option<String>> {
+    doc.terms()
+        .iter()
+        .map(|t| doc.clause_label_at(t.term_span.start))
+        .collect()
+}
+
+/// `span` widened to whole lines of `text` (no term or wording crosses a line).
+fn whole_lines(text: &str, span: Span) -> Span {
+    let b = text.as_bytes();
+    let start = memchr::memrchr(b'\n', &b[..span.start]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &b[span.end..]).map_or(b.len(), |i| span.end + i);
+    Span::new(start, end)
 }
 
 /// Lints a whole document and keeps the state for [`relint`].
 pub fn lint_state(doc: &Document, rules: &RuleSet, settings: &Settings) -> LintState {
-    let analysis = Analysis::new(doc, rules, settings);
+    let matcher = Arc::new(TermMatcher::of_terms(doc.terms()));
+    let analysis = Analysis::scoped(doc, rules, settings, None, &matcher, None);
     let mut raw = Vec::new();
     for b in analysis.candidate_blocks() {
         lint_block(doc, rules, settings, &analysis, b, &mut raw);
     }
     raw.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.code.cmp(&b.code)));
-    let carve_outs = grade::collect_carve_outs(doc, &analysis);
-    finish(doc, settings, raw, carve_outs)
+    let carve_outs = grade::collect_carve_outs(doc, &analysis, None);
+    let mut counts = analysis.use_counts.clone();
+    counts.extend(wording_counts(doc.text()));
+    let findings = finish(doc, settings, &raw, &carve_outs);
+    LintState {
+        findings,
+        raw,
+        carve_outs,
+        facts: wording_facts(doc, &counts),
+        counts,
+        words: analysis.words(),
+        taint: analysis.taint,
+        def_labels: def_labels(doc),
+        matcher: Some(matcher),
+    }
 }
 
+/// Applies carve-outs and suppressions to the raw findings.
 fn finish(
     doc: &Document,
     settings: &Settings,
-    raw: Vec<Finding>,
-    carve_outs: Vec<grade::CarveOut>,
-) -> LintState {
-    let mut findings = raw.clone();
-    grade::apply_carve_outs(&carve_outs, &mut findings);
+    raw: &[Finding],
+    carve_outs: &[grade::CarveOut],
+) -> Vec<Finding> {
+    let mut findings = raw.to_vec();
+    grade::apply_carve_outs(carve_outs, &mut findings);
     suppress::apply(
         doc,
         &mut findings,
         settings.report_unused_suppressions,
         &suppress::today(),
     );
-    LintState {
-        findings,
-        raw,
-        carve_outs,
-        facts: wording_facts(doc),
-        term_counts: term_counts(doc),
-    }
+    findings
 }
 
 /// What an edit did, for [`relint`].
@@ -111,11 +142,12 @@ pub struct EditInfo<'a> {
     pub summary: &'a crate::document::EditSummary,
 }
 
-/// Re-lints a document after an edit. Only the clauses the edit touched are
-/// linted again, unless the edit changed something other clauses depend on
-/// (a definition, the parties or governing law, a carve-out, a suppression
-/// comment, a use of a defined term); then the whole document is. The result
-/// always equals [`lint_state`] on the edited document.
+/// Re-lints a document after an edit. Only the blocks the edit touched are
+/// linted again, unless the edit changed something other clauses depend on:
+/// the defined terms, which of them carry a US measure or are used at all,
+/// the parties or governing law, or the wording replacements follow; then
+/// the whole document is. The result always equals [`lint_state`] on the
+/// edited document.
 pub fn relint(
     doc: &Document,
     rules: &RuleSet,
@@ -123,58 +155,116 @@ pub fn relint(
     prev: &LintState,
     edit: &EditInfo,
 ) -> LintState {
+    relint_scoped(doc, rules, settings, prev, edit)
+        .unwrap_or_else(|| lint_state(doc, rules, settings))
+}
+
+fn relint_scoped(
+    doc: &Document,
+    rules: &RuleSet,
+    settings: &Settings,
+    prev: &LintState,
+    edit: &EditInfo,
+) -> Option<LintState> {
     let summary = edit.summary;
     let text = doc.text();
-    let region = summary.span;
-    let added = &text[region.start.min(text.len())..region.end.min(text.len())];
-    let touches_dependencies = |s: &str| {
-        s.contains("comity:") || doc.terms().iter().any(|t| s.contains(t.term.as_str())) || {
-            let mut hits = Vec::new();
-            rules
-                .lexicon
-                .scan_triggers(s, Span::new(0, s.len()), &mut hits);
-            let ids = analysis::Ids::for_rules(rules);
-            hits.iter().any(|h| {
-                h.group == ids.blocking_law
-                    || h.group == ids.blocking_eu
-                    || h.group == ids.sanctions_term
-            })
-        }
-    };
-    let carve_out_touched = prev.carve_outs.iter().any(|c| {
-        c.sentence.overlaps(&edit.old)
-            || c.sentence.start <= edit.old.end && edit.old.start <= c.sentence.end
-    });
-    if summary.definitions_changed
+    // Everything whose sentences may read differently: the rebuilt blocks and
+    // those under clauses whose headings may have changed.
+    let region = summary.span.union(&summary.context);
+    let terms = doc.terms();
+    let matcher = prev.matcher.clone()?;
+    if summary.terms_changed
         || summary.facts_changed
-        || wording_facts(doc) != prev.facts
-        || term_counts(doc) != prev.term_counts
-        || carve_out_touched
-        || touches_dependencies(edit.removed)
-        || touches_dependencies(added)
         || settings.report_unused_suppressions
+        || prev.counts.len() != terms.len() + WORDING.len()
     {
-        return lint_state(doc, rules, settings);
+        return None;
     }
     let delta = edit.inserted_len as isize - edit.removed.len() as isize;
+    let inserted = Span::new(edit.old.start, edit.old.start + edit.inserted_len);
+    // Counts move by what the edited lines lost and gained. Uses of terms are
+    // counted that way only away from definitions (whose own text does not count).
+    let lines = whole_lines(text, inserted);
+    let old_lines = format!(
+        "{}{}{}",
+        &text[lines.start..inserted.start],
+        edit.removed,
+        &text[inserted.end..lines.end]
+    );
+    let mut counts = prev.counts.clone();
+    let (before, after) = (wording_counts(&old_lines), wording_counts(lines.text(text)));
+    for k in 0..WORDING.len() {
+        let c = &mut counts[terms.len() + k];
+        *c = c.checked_sub(before[k])? + after[k];
+    }
+    let near_definition = terms
+        .iter()
+        .any(|t| t.definition_span.start <= lines.end && lines.start <= t.definition_span.end);
+    if summary.definitions_changed || near_definition {
+        let all = matcher.find(text, Span::new(0, text.len()));
+        counts[..terms.len()].copy_from_slice(&analysis::use_counts(terms, &all));
+    } else {
+        for (id, _) in matcher.find(&old_lines, Span::new(0, old_lines.len())) {
+            counts[id] = counts[id].checked_sub(1)?;
+        }
+        for (id, _) in matcher.find(text, lines) {
+            counts[id] += 1;
+        }
+    }
+    let used: Vec<bool> = counts[..terms.len()].iter().map(|&n| n > 0).collect();
+    let was_used = prev.counts[..terms.len()].iter().map(|&n| n > 0);
+    let facts = wording_facts(doc, &counts);
+    if facts != prev.facts || !used.iter().copied().eq(was_used) {
+        return None;
+    }
+    let labels = def_labels(doc);
+    if labels != prev.def_labels {
+        return None;
+    }
+    // Words replacements were checked against: still there, or still not?
+    for (word, had) in &prev.words {
+        let pattern = format!(" {word} ");
+        if (old_lines.contains(&pattern) || lines.text(text).contains(&pattern))
+            && memchr::memmem::find(text.as_bytes(), pattern.as_bytes()).is_some() != *had
+        {
+            return None;
+        }
+    }
+    let known = analysis::Known {
+        used,
+        fragment_and_party: (facts.0, facts.1),
+        says_agreement: facts.2,
+        words: prev.words.clone(),
+    };
+    let analysis = Analysis::scoped(doc, rules, settings, Some(&[region]), &matcher, Some(known));
+    if analysis.taint != prev.taint {
+        return None;
+    }
     // Keep the findings outside the rebuilt region, moved past the edit.
     let mut raw: Vec<Finding> = Vec::with_capacity(prev.raw.len());
     for f in &prev.raw {
         let mut f = f.clone();
         if f.sentence.end <= edit.old.start {
-            // Before the edit; only a definition it points to may have moved.
-            for r in &mut f.related {
-                if r.span.start >= edit.old.end {
-                    r.span = r.span.shifted(delta);
-                }
-            }
         } else if f.sentence.start >= edit.old.end {
-            shift_finding(&mut f, edit.old.end, delta);
+            shift_finding(&mut f, delta);
         } else {
             continue;
         }
         if f.sentence.overlaps(&region) || region.covers(&f.sentence) {
             continue;
+        }
+        // A definition it points to may have moved or changed length.
+        for r in &mut f.related {
+            let old = r.span;
+            let start = if old.start >= edit.old.end {
+                (old.start as isize + delta) as usize
+            } else {
+                old.start
+            };
+            r.span = terms
+                .iter()
+                .find(|t| t.term == r.term && t.definition_span.start == start)?
+                .definition_span;
         }
         // Numbering elsewhere may have changed the clause's label.
         if !f.code.starts_with('S') {
@@ -182,33 +272,51 @@ pub fn relint(
         }
         raw.push(f);
     }
-    let analysis = Analysis::scoped(doc, rules, settings, Some(&[region]));
     let mut fresh = Vec::new();
     for b in analysis.candidate_blocks() {
         lint_block(doc, rules, settings, &analysis, b, &mut fresh);
     }
     raw.extend(fresh);
     raw.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.code.cmp(&b.code)));
-    let mut carve_outs = prev.carve_outs.clone();
-    for c in &mut carve_outs {
+    // Carve-outs: those outside the region moved, those inside read again.
+    let mut carve_outs: Vec<grade::CarveOut> = Vec::with_capacity(prev.carve_outs.len());
+    for c in &prev.carve_outs {
+        let mut c = c.clone();
+        if c.sentence.start <= edit.old.end && edit.old.start <= c.sentence.end {
+            continue;
+        }
         c.shift(edit.old.end, delta);
+        if c.sentence.overlaps(&region) || region.covers(&c.sentence) {
+            continue;
+        }
+        carve_outs.push(c);
+    }
+    carve_outs.extend(grade::collect_carve_outs(doc, &analysis, Some(region)));
+    carve_outs.sort_by_key(|c| c.sentence.start);
+    for c in &mut carve_outs {
         c.refresh(doc);
     }
-    finish(doc, settings, raw, carve_outs)
+    let findings = finish(doc, settings, &raw, &carve_outs);
+    Some(LintState {
+        findings,
+        raw,
+        carve_outs,
+        facts,
+        counts,
+        words: analysis.words(),
+        taint: analysis.taint,
+        def_labels: labels,
+        matcher: Some(matcher),
+    })
 }
 
-/// Moves a finding that lies after an edit; its related definitions move
-/// only if they too lie after it (a changed definition forces a full lint).
-fn shift_finding(f: &mut Finding, edit_end: usize, delta: isize) {
+/// Moves a finding that lies after an edit (its related definitions are
+/// looked up again).
+fn shift_finding(f: &mut Finding, delta: isize) {
     f.span = f.span.shifted(delta);
     f.sentence = f.sentence.shifted(delta);
     for s in &mut f.suggestions {
         s.span = s.span.shifted(delta);
-    }
-    for r in &mut f.related {
-        if r.span.start >= edit_end {
-            r.span = r.span.shifted(delta);
-        }
     }
 }
 

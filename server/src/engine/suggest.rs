@@ -44,7 +44,7 @@ pub fn suggestions(
         let mut applicability = r.applicability;
         let mut note = r.risk.get(lang).to_string();
         if lang == Lang::En
-            && let Some(word) = undefined_capitalised(&replacement, doc, original)
+            && let Some(word) = undefined_capitalised(&replacement, doc, analysis, original)
         {
             applicability = Applicability::DisplayOnly;
             note.push_str(&format!(
@@ -112,7 +112,7 @@ fn fill(template: &str, doc: &Document, analysis: &Analysis, original: &str, lan
         .replace("{party_name}", &party_name)
         .replace("{term}", &defined_term(doc, original, lang));
     // "this Agreement" only where the draft calls itself the Agreement.
-    if lang == Lang::En && !doc.text().contains("Agreement") {
+    if lang == Lang::En && !analysis.says_agreement {
         out = out
             .replace("this Agreement", "this contract")
             .replace("the Agreement", "the contract");
@@ -143,7 +143,12 @@ fn defined_term(doc: &Document, original: &str, lang: Lang) -> String {
 }
 
 /// Words the replacement capitalises that the draft neither defines nor uses.
-fn undefined_capitalised(replacement: &str, doc: &Document, original: &str) -> Option<String> {
+fn undefined_capitalised(
+    replacement: &str,
+    doc: &Document,
+    analysis: &Analysis,
+    original: &str,
+) -> Option<String> {
     const KNOWN: &[&str] = &[
         "PRC",
         "MOFCOM",
@@ -217,7 +222,7 @@ fn undefined_capitalised(replacement: &str, doc: &Document, original: &str) -> O
             .terms()
             .iter()
             .any(|t| t.term.split_whitespace().any(|w| w == word))
-            || text.contains(&format!(" {word} "))
+            || analysis.text_has_word(text, word)
         {
             continue;
         }
