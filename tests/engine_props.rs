@@ -76,7 +76,7 @@ proptest! {
             let removed = doc.text()[start..end].to_string();
             let summary = doc.edit(Span::new(start, end), &ins).unwrap();
             let info = EditInfo { old: Span::new(start, end), removed: &removed, inserted_len: ins.len(), summary: &summary };
-            state = relint(&doc, rules, &settings, &state, &info);
+            state = relint(&doc, rules, &settings, std::mem::take(&mut state), &info);
             let fresh = lint(&Document::parse(doc.text().to_string()), rules, &settings);
             prop_assert_eq!(&state.findings, &fresh, "after replacing {}..{} with {:?} in {:?}", start, end, ins, doc.text());
         }

@@ -79,7 +79,7 @@ fn edit_and_relint(b: Bencher, size: usize) {
             inserted_len: 1,
             summary: &summary,
         };
-        state = relint(&doc, rules, &settings, &state, &info);
+        state = relint(&doc, rules, &settings, std::mem::take(&mut state), &info);
         state.findings.len()
     });
 }

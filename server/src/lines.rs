@@ -24,6 +24,33 @@ impl LineIndex {
         }
     }
 
+    /// Updates the index after `old` (byte offsets before the edit) was
+    /// replaced with `inserted_len` bytes; `text` is the text after the edit.
+    /// Only the line breaks around the edit are read again.
+    pub fn edit(&mut self, text: &str, old: crate::Span, inserted_len: usize) {
+        let delta = inserted_len as isize - old.len() as isize;
+        let new_end = old.start + inserted_len;
+        // Breaks ending in old.start - 1 ..= old.end may have changed (a `\r`
+        // before the edit can pair with an inserted `\n`, and so on).
+        let lo = self.starts.partition_point(|&s| s < old.start.max(1));
+        let hi = self.starts.partition_point(|&s| s <= old.end + 1);
+        let bytes = text.as_bytes();
+        let from = old.start.saturating_sub(1);
+        let to = (new_end + 1).min(bytes.len());
+        let fresh = memchr::memchr2_iter(b'\n', b'\r', &bytes[from..to])
+            .map(|i| from + i)
+            .filter(|&i| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+            .map(|i| i + 1);
+        let tail: Vec<usize> = self.starts[hi..]
+            .iter()
+            .map(|&s| (s as isize + delta) as usize)
+            .collect();
+        self.starts.truncate(lo);
+        self.starts.extend(fresh);
+        self.starts.extend(tail);
+        self.len = text.len();
+    }
+
     /// The zero-based line containing `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
         self.starts
@@ -58,6 +85,28 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn edits_equal_a_fresh_index(
+            text in "[a\r\n美😀]{0,40}",
+            edits in prop::collection::vec((0usize..50, 0usize..6, "[a\r\n美]{0,5}"), 1..8),
+        ) {
+            let mut text = text;
+            let mut idx = LineIndex::new(&text);
+            for (at, del, ins) in edits {
+                let mut start = at.min(text.len());
+                while !text.is_char_boundary(start) { start -= 1; }
+                let mut end = (start + del).min(text.len());
+                while !text.is_char_boundary(end) { end -= 1; }
+                text.replace_range(start..end, &ins);
+                idx.edit(&text, crate::Span::new(start, end), ins.len());
+                prop_assert_eq!(&idx.starts, &LineIndex::new(&text).starts, "{:?}", text);
+                prop_assert_eq!(idx.len, text.len());
+            }
+        }
+    }
 
     #[test]
     fn crlf_and_lone_cr() {

@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
             inserted_len: ins.len(),
             summary: &summary,
         };
-        state = relint(&doc, rules, &settings, &state, &info);
+        state = relint(&doc, rules, &settings, std::mem::take(&mut state), &info);
         let fresh = lint(&Document::parse(doc.text().to_string()), rules, &settings);
         assert_eq!(state.findings, fresh, "relint differs from a fresh lint");
     }

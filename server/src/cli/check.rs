@@ -194,6 +194,8 @@ fn join_errors(errs: Vec<crate::rules::RuleError>) -> String {
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
+    // Compile the document model's patterns while the rule set loads.
+    std::thread::spawn(crate::document::warm_up);
     if let Some(n) = args.threads {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))

@@ -24,6 +24,12 @@ pub use terms::{DefinedTerm, TermId, TermMatcher};
 
 use crate::Span;
 
+/// Compiles the document model's patterns ahead of use (on another thread,
+/// while the rule set loads).
+pub fn warm_up() {
+    parties::warm_up();
+}
+
 /// A parsed contract draft.
 ///
 /// The text is parsed followed by one virtual newline, so that the last line

@@ -165,6 +165,24 @@ pub struct GoverningLaw {
     pub span: Span,
 }
 
+/// Compiles the patterns used to read parties and governing law, so that a
+/// caller can do it on another thread before they are needed.
+pub fn warm_up() {
+    for re in [
+        &ORG_SUFFIX,
+        &ROLE_LABEL,
+        &INCORPORATION,
+        &ADDRESS,
+        &PRC_PLACE,
+        &NON_PRC_CHINESE_PLACE,
+        &FOREIGN_PLACE,
+        &GOVERNING_LAW,
+        &ROLE_PREFIX,
+    ] {
+        LazyLock::force(re);
+    }
+}
+
 static ORG_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\b(?:Co\.,?\s*Ltd\.?|Company\s+Limited|Limited|Ltd\.?|Inc\.?|Incorporated|Corporation|Corp\.?|LLC|L\.L\.C\.|LLP|GmbH|AG|S\.A\.|S\.A\.S\.|B\.V\.|N\.V\.|Pte\.?\s*Ltd\.?|PLC|plc|S\.p\.A\.|K\.K\.|SE|Bank|N\.A\.)(?:\W|$)|(?:有限公司|有限责任公司|股份有限公司|集团|合伙企业|银行|研究院|事务所|公司))").unwrap()
 });

@@ -152,7 +152,7 @@ pub fn relint(
     doc: &Document,
     rules: &RuleSet,
     settings: &Settings,
-    prev: &LintState,
+    prev: LintState,
     edit: &EditInfo,
 ) -> LintState {
     relint_scoped(doc, rules, settings, prev, edit)
@@ -163,7 +163,7 @@ fn relint_scoped(
     doc: &Document,
     rules: &RuleSet,
     settings: &Settings,
-    prev: &LintState,
+    prev: LintState,
     edit: &EditInfo,
 ) -> Option<LintState> {
     let summary = edit.summary;
@@ -234,7 +234,7 @@ fn relint_scoped(
         used,
         fragment_and_party: (facts.0, facts.1),
         says_agreement: facts.2,
-        words: prev.words.clone(),
+        words: prev.words,
     };
     let analysis = Analysis::scoped(doc, rules, settings, Some(&[region]), &matcher, Some(known));
     if analysis.taint != prev.taint {
@@ -242,8 +242,7 @@ fn relint_scoped(
     }
     // Keep the findings outside the rebuilt region, moved past the edit.
     let mut raw: Vec<Finding> = Vec::with_capacity(prev.raw.len());
-    for f in &prev.raw {
-        let mut f = f.clone();
+    for mut f in prev.raw {
         if f.sentence.end <= edit.old.start {
         } else if f.sentence.start >= edit.old.end {
             shift_finding(&mut f, delta);
@@ -280,8 +279,7 @@ fn relint_scoped(
     raw.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.code.cmp(&b.code)));
     // Carve-outs: those outside the region moved, those inside read again.
     let mut carve_outs: Vec<grade::CarveOut> = Vec::with_capacity(prev.carve_outs.len());
-    for c in &prev.carve_outs {
-        let mut c = c.clone();
+    for mut c in prev.carve_outs {
         if c.sentence.start <= edit.old.end && edit.old.start <= c.sentence.end {
             continue;
         }

@@ -652,14 +652,15 @@ fn apply_changes(
                 let removed = d.doc.text()[span.start..span.end].to_string();
                 match d.doc.edit(span, &change.text) {
                     Ok(summary) => {
-                        d.index = LineIndex::new(d.doc.text());
+                        d.index.edit(d.doc.text(), span, change.text.len());
                         let info = EditInfo {
                             old: span,
                             removed: &removed,
                             inserted_len: change.text.len(),
                             summary: &summary,
                         };
-                        d.lint = relint(&d.doc, &ctx.rules, &ctx.settings, &d.lint, &info);
+                        let prev = std::mem::take(&mut d.lint);
+                        d.lint = relint(&d.doc, &ctx.rules, &ctx.settings, prev, &info);
                     }
                     Err(e) => warnings.push(format!("comity: edit refused: {e}")),
                 }
@@ -688,6 +689,7 @@ fn empty_report() -> DocumentDiagnosticReportResult {
 
 /// Serves the language server over standard input and output.
 pub fn run() -> std::process::ExitCode {
+    std::thread::spawn(crate::document::warm_up);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

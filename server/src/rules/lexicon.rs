@@ -132,6 +132,7 @@ impl Lexicon {
             regexes: Vec::new(),
             regimes: Vec::new(),
         };
+        let mut patterns: Vec<(GroupId, &str, &str)> = Vec::new();
         let mut trigger_entries: Vec<Entry> = Vec::new();
         let mut context_entries: Vec<Entry> = Vec::new();
         let add = |entries: &mut Vec<Entry>,
@@ -193,15 +194,7 @@ impl Lexicon {
                 add(entries, raw, id, group.case_sensitive, None);
             }
             for pattern in &group.regex {
-                let re = regex::RegexBuilder::new(pattern)
-                    .case_insensitive(true)
-                    .size_limit(1 << 20)
-                    .build()
-                    .map_err(|e| RuleError {
-                        file: lexicon_file.into(),
-                        message: format!("group `{name}`: bad regex `{pattern}`: {e}"),
-                    })?;
-                lex.regexes.push((id, re));
+                patterns.push((id, name.as_str(), pattern.as_str()));
             }
         }
         for (r, regime) in regimes.regimes.iter().enumerate() {
@@ -242,8 +235,36 @@ impl Lexicon {
                 }
             }
         }
-        lex.triggers = build(trigger_entries)?;
-        lex.context = build(context_entries)?;
+        // The regexes compile on a second thread while the automata build:
+        // together they are most of the start-up time.
+        let (regexes, triggers, context) = std::thread::scope(|scope| {
+            let regexes = scope.spawn(|| {
+                patterns
+                    .iter()
+                    .map(|&(id, name, pattern)| {
+                        regex::RegexBuilder::new(pattern)
+                            .case_insensitive(true)
+                            .size_limit(1 << 20)
+                            .build()
+                            .map(|re| (id, re))
+                            .map_err(|e| RuleError {
+                                file: lexicon_file.into(),
+                                message: format!("group `{name}`: bad regex `{pattern}`: {e}"),
+                            })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            });
+            let triggers = build(trigger_entries);
+            let context = build(context_entries);
+            (
+                regexes.join().expect("regex compilation does not panic"),
+                triggers,
+                context,
+            )
+        });
+        lex.regexes = regexes?;
+        lex.triggers = triggers?;
+        lex.context = context?;
         Ok(lex)
     }
 
