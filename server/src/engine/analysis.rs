@@ -143,6 +143,8 @@ pub struct Analysis {
 /// What a re-lint already knows about the whole document, so that a scoped
 /// analysis need not read all of it.
 pub struct Known {
+    /// Which terms carry a US measure, when no definition changed.
+    pub taint: Option<Vec<Option<Taint>>>,
     /// Whether each defined term is used anywhere.
     pub used: Vec<bool>,
     pub fragment_and_party: (bool, bool),
@@ -203,13 +205,18 @@ impl Analysis {
         let text = doc.text();
         let terms = doc.terms();
         let whole = [Span::new(0, text.len())];
+        let (known_taint, known) = match known {
+            Some(mut k) => (k.taint.take(), Some(k)),
+            None => (None, None),
+        };
+        // Definitions are read too, for taint, unless it is already known.
+        let definitions = terms
+            .iter()
+            .map(|t| t.definition_span)
+            .filter(|_| known_taint.is_none());
         let mut spans: Vec<Span> = match scope {
             None => whole.to_vec(),
-            Some(s) => s
-                .iter()
-                .copied()
-                .chain(terms.iter().map(|t| t.definition_span))
-                .collect(),
+            Some(s) => s.iter().copied().chain(definitions).collect(),
         };
         spans.sort_by_key(|s| (s.start, s.end));
         let mut merged: Vec<Span> = Vec::new();
@@ -263,54 +270,10 @@ impl Analysis {
             }
         }
 
-        // Taint: definitions that name a US measure, directly or through another term.
-        let mut taint: Vec<Option<Taint>> = vec![None; terms.len()];
-        for (i, t) in terms.iter().enumerate() {
-            if t.form == DefinitionForm::Inline && !looks_like_sanctions_term(&t.term) {
-                continue;
-            }
-            let hits: Vec<&Hit> = slice_in(&triggers, t.definition_span)
-                .iter()
-                .filter(|h| !t.term_span.overlaps(&h.span))
-                .collect();
-            taint[i] = direct_taint(&ids, text, &hits, &rules.lexicon.regimes).or_else(|| {
-                unresolved
-                    .iter()
-                    .find(|s| t.definition_span.covers(s) && !t.term_span.overlaps(s))
-                    .map(|s| Taint {
-                        regime: s.text(text).to_string(),
-                        lists: false,
-                        chinese: false,
-                        unresolved: true,
-                    })
-            });
-        }
-        for _ in 0..4 {
-            let mut changed = false;
-            for (i, t) in terms.iter().enumerate() {
-                if taint[i].is_some()
-                    || (t.form == DefinitionForm::Inline && !looks_like_sanctions_term(&t.term))
-                {
-                    continue;
-                }
-                let inherited = occurrences
-                    .iter()
-                    .filter(|(j, s)| {
-                        *j != i && t.definition_span.covers(s) && !t.term_span.overlaps(s)
-                    })
-                    .find_map(|(j, _)| taint[*j].clone().map(|tt| (j, tt)));
-                if let Some((j, tt)) = inherited {
-                    taint[i] = Some(Taint {
-                        regime: format!("“{}”", terms[*j].term),
-                        ..tt
-                    });
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
+        let taint = match known_taint {
+            Some(t) => t,
+            None => Analysis::taint(doc, rules, &ids, &triggers, &unresolved, &occurrences),
+        };
 
         let use_counts = use_counts(terms, &occurrences);
         let mut tainted_uses = Vec::new();
@@ -364,6 +327,69 @@ impl Analysis {
             says_agreement,
             words: std::cell::RefCell::new(words),
         }
+    }
+
+    /// Taint: definitions that name a US measure, directly or through another term.
+    fn taint(
+        doc: &Document,
+        rules: &RuleSet,
+        ids: &Ids,
+        triggers: &[Hit],
+        unresolved: &[Span],
+        occurrences: &[(TermId, Span)],
+    ) -> Vec<Option<Taint>> {
+        let text = doc.text();
+        let terms = doc.terms();
+        let triggers = triggers;
+        let mut taint: Vec<Option<Taint>> = vec![None; terms.len()];
+        for (i, t) in terms.iter().enumerate() {
+            if t.form == DefinitionForm::Inline && !looks_like_sanctions_term(&t.term) {
+                continue;
+            }
+            let hits: Vec<&Hit> = slice_in(&triggers, t.definition_span)
+                .iter()
+                .filter(|h| !t.term_span.overlaps(&h.span))
+                .collect();
+            taint[i] = direct_taint(ids, text, &hits, &rules.lexicon.regimes).or_else(|| {
+                unresolved
+                    .iter()
+                    .find(|s| t.definition_span.covers(s) && !t.term_span.overlaps(s))
+                    .map(|s| Taint {
+                        regime: s.text(text).to_string(),
+                        lists: false,
+                        chinese: false,
+                        unresolved: true,
+                    })
+            });
+        }
+        for _ in 0..4 {
+            let mut changed = false;
+            for (i, t) in terms.iter().enumerate() {
+                if taint[i].is_some()
+                    || (t.form == DefinitionForm::Inline && !looks_like_sanctions_term(&t.term))
+                {
+                    continue;
+                }
+                let inherited = occurrences
+                    .iter()
+                    .filter(|(j, s)| {
+                        *j != i && t.definition_span.covers(s) && !t.term_span.overlaps(s)
+                    })
+                    .find_map(|(j, _)| taint[*j].clone().map(|tt| (j, tt)));
+                if let Some((j, tt)) = inherited {
+                    taint[i] = Some(Taint {
+                        regime: format!("“{}”", terms[*j].term),
+                        ..tt
+                    });
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+
+        taint
     }
 
     /// Whether ` word ` (with a space either side) occurs anywhere in the text.

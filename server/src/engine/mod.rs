@@ -230,14 +230,22 @@ fn relint_scoped(
             return None;
         }
     }
+    // Taint is read again only when a definition's text changed.
+    let check_taint = summary.definitions_changed;
+    let (known_taint, prev_taint) = if check_taint {
+        (None, prev.taint)
+    } else {
+        (Some(prev.taint), Vec::new())
+    };
     let known = analysis::Known {
+        taint: known_taint,
         used,
         fragment_and_party: (facts.0, facts.1),
         says_agreement: facts.2,
         words: prev.words,
     };
     let analysis = Analysis::scoped(doc, rules, settings, Some(&[region]), &matcher, Some(known));
-    if analysis.taint != prev.taint {
+    if check_taint && analysis.taint != prev_taint {
         return None;
     }
     // Keep the findings outside the rebuilt region, moved past the edit.
