@@ -340,13 +340,12 @@ impl Analysis {
     ) -> Vec<Option<Taint>> {
         let text = doc.text();
         let terms = doc.terms();
-        let triggers = triggers;
         let mut taint: Vec<Option<Taint>> = vec![None; terms.len()];
         for (i, t) in terms.iter().enumerate() {
             if t.form == DefinitionForm::Inline && !looks_like_sanctions_term(&t.term) {
                 continue;
             }
-            let hits: Vec<&Hit> = slice_in(&triggers, t.definition_span)
+            let hits: Vec<&Hit> = slice_in(triggers, t.definition_span)
                 .iter()
                 .filter(|h| !t.term_span.overlaps(&h.span))
                 .collect();
