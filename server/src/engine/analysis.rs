@@ -178,6 +178,29 @@ pub fn use_counts(
     counts
 }
 
+/// The items of `items` (sorted by start) that start inside `span`.
+fn starting_in<T>(items: &[T], span: Span, start: impl Fn(&T) -> usize) -> &[T] {
+    let a = items.partition_point(|x| start(x) < span.start);
+    let b = items.partition_point(|x| start(x) < span.end.max(span.start + 1));
+    &items[a..b.max(a)]
+}
+
+/// The longest span in a list, for bounding a backward search.
+fn longest<'a>(spans: impl Iterator<Item = &'a Span>) -> usize {
+    spans.map(|s| s.len()).max().unwrap_or(0)
+}
+
+/// Whether any of `spans` (sorted by start, none longer than `max_len`)
+/// overlaps `span`.
+fn any_overlapping(spans: &[Span], max_len: usize, span: Span) -> bool {
+    let i = spans.partition_point(|s| s.start <= span.end);
+    spans[..i]
+        .iter()
+        .rev()
+        .take_while(|d| d.start + max_len >= span.start)
+        .any(|d| d.overlaps(&span))
+}
+
 fn slice_in(hits: &[Hit], span: Span) -> &[Hit] {
     let start = hits.partition_point(|h| h.span.start < span.start);
     let end = hits.partition_point(|h| h.span.start < span.end);
@@ -254,11 +277,20 @@ impl Analysis {
             .iter()
             .filter(|h| h.group == ids.sanctions_term)
             .collect();
+        let st_spans: Vec<Span> = st.iter().map(|h| h.span).collect();
+        let st_longest = longest(st_spans.iter());
+        let occ_spans: Vec<Span> = occurrences.iter().map(|(_, s)| *s).collect();
+        let occ_longest = longest(occ_spans.iter());
         for h in &st {
-            let covered_by_longer = st
-                .iter()
-                .any(|o| o.span != h.span && o.span.covers(&h.span));
-            let inside_defined = occurrences.iter().any(|(_, s)| s.overlaps(&h.span));
+            let covered_by_longer = {
+                let i = st_spans.partition_point(|s| s.start <= h.span.start);
+                st_spans[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|o| o.start + st_longest >= h.span.start)
+                    .any(|o| *o != h.span && o.covers(&h.span))
+            };
+            let inside_defined = any_overlapping(&occ_spans, occ_longest, h.span);
             let word = h.span.text(text);
             let singular = word.strip_suffix('s').unwrap_or(word);
             if !covered_by_longer
@@ -276,9 +308,12 @@ impl Analysis {
         };
 
         let use_counts = use_counts(terms, &occurrences);
+        let mut sites = defining_sites.clone();
+        sites.sort_by_key(|s| s.start);
+        let sites_longest = longest(sites.iter());
         let mut tainted_uses = Vec::new();
         for &(id, span) in &occurrences {
-            if defining_sites.iter().any(|d| d.overlaps(&span)) {
+            if any_overlapping(&sites, sites_longest, span) {
                 continue;
             }
             if taint[id].is_some() && !qualified_by_other_regime(text, span) {
@@ -350,7 +385,7 @@ impl Analysis {
                 .filter(|h| !t.term_span.overlaps(&h.span))
                 .collect();
             taint[i] = direct_taint(ids, text, &hits, &rules.lexicon.regimes).or_else(|| {
-                unresolved
+                starting_in(unresolved, t.definition_span, |s| s.start)
                     .iter()
                     .find(|s| t.definition_span.covers(s) && !t.term_span.overlaps(s))
                     .map(|s| Taint {
@@ -369,7 +404,7 @@ impl Analysis {
                 {
                     continue;
                 }
-                let inherited = occurrences
+                let inherited = starting_in(occurrences, t.definition_span, |(_, s)| s.start)
                     .iter()
                     .filter(|(j, s)| {
                         *j != i && t.definition_span.covers(s) && !t.term_span.overlaps(s)
@@ -439,8 +474,12 @@ impl Analysis {
 
     pub fn has_trigger_in(&self, span: Span) -> bool {
         !slice_in(&self.triggers, span).is_empty()
-            || self.tainted_uses.iter().any(|(_, s)| span.covers(s))
-            || self.unresolved.iter().any(|s| span.covers(s))
+            || starting_in(&self.tainted_uses, span, |(_, s)| s.start)
+                .iter()
+                .any(|(_, s)| span.covers(s))
+            || starting_in(&self.unresolved, span, |s| s.start)
+                .iter()
+                .any(|s| span.covers(s))
     }
 
     /// The signals of one sentence of block `b`.
@@ -521,7 +560,10 @@ impl Analysis {
             }
         }
         let mut via_term: Option<TermId> = None;
-        for (id, s) in self.tainted_uses.iter().filter(|(_, s)| sentence.covers(s)) {
+        for (id, s) in starting_in(&self.tainted_uses, sentence, |(_, s)| s.start)
+            .iter()
+            .filter(|(_, s)| sentence.covers(s))
+        {
             mark(ids.tainted_term, *s, &mut first);
             nexus_spans.push(*s);
             let t = self.taint[*id].as_ref().expect("tainted uses have a taint");
@@ -538,7 +580,10 @@ impl Analysis {
             }
         }
         let mut unresolved_only = false;
-        for s in self.unresolved.iter().filter(|s| sentence.covers(s)) {
+        for s in starting_in(&self.unresolved, sentence, |s| s.start)
+            .iter()
+            .filter(|s| sentence.covers(s))
+        {
             mark(ids.unresolved_term, *s, &mut first);
             if regime.is_none() {
                 unresolved_only = true;
