@@ -8,171 +8,13 @@
 //! add or remove definitions re-lint the whole draft). The long run is
 //! `COMITY_SOAK_EDITS=10000 COMITY_SOAK_BYTES=600000` (about 300 pages):
 //! `COMITY_SOAK_EDITS=10000 COMITY_SOAK_BYTES=600000 cargo test --release --test soak -- --nocapture`.
-#![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+#[path = "support/lsp_client.rs"]
+mod lsp_client;
 
+use lsp_client::*;
 use serde_json::{Value, json};
-
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    rx: Receiver<Value>,
-    next_id: i64,
-    /// Messages received while waiting for something else.
-    backlog: Vec<Value>,
-}
-
-impl Client {
-    fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_comity"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("comity lsp starts");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            loop {
-                let mut len = 0usize;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(v) = line.strip_prefix("Content-Length: ") {
-                        len = v.parse().unwrap();
-                    }
-                }
-                let mut body = vec![0; len];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
-                    return;
-                }
-            }
-        });
-        Client {
-            child,
-            stdin,
-            rx,
-            next_id: 1,
-            backlog: Vec::new(),
-        }
-    }
-
-    fn send(&mut self, msg: &Value) {
-        let body = msg.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn send_raw(&mut self, body: &str) {
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
-    }
-
-    fn recv(&mut self) -> Value {
-        self.rx
-            .recv_timeout(Duration::from_secs(120))
-            .expect("the server answers within 120 s")
-    }
-
-    /// Sends a request and returns its response, answering the server's own
-    /// requests (configuration, registration) on the way.
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        loop {
-            let msg = self.recv();
-            if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
-                return msg;
-            }
-            self.handle_server_request(&msg);
-            self.backlog.push(msg);
-        }
-    }
-
-    fn handle_server_request(&mut self, msg: &Value) {
-        if let (Some(id), Some(method)) = (msg.get("id"), msg.get("method").and_then(Value::as_str))
-        {
-            let result = match method {
-                "workspace/configuration" => json!([{}]),
-                _ => Value::Null,
-            };
-            self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": result }));
-        }
-    }
-
-    /// The next diagnostics published for `uri` (at `version`, if given).
-    fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
-        let matches = |m: &Value| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && version.is_none_or(|v| m["params"]["version"] == v)
-        };
-        if let Some(pos) = self.backlog.iter().position(matches) {
-            let m = self.backlog.remove(pos);
-            return m["params"]["diagnostics"].as_array().unwrap().clone();
-        }
-        loop {
-            let msg = self.recv();
-            self.handle_server_request(&msg);
-            if matches(&msg) {
-                return msg["params"]["diagnostics"].as_array().unwrap().clone();
-            }
-        }
-    }
-
-    fn initialize(&mut self, capabilities: Value, folders: Value) -> Value {
-        let r = self.request(
-            "initialize",
-            json!({ "processId": null, "rootUri": null, "capabilities": capabilities, "workspaceFolders": folders }),
-        );
-        self.notify("initialized", json!({}));
-        r
-    }
-
-    fn shutdown(mut self) {
-        let r = self.request("shutdown", Value::Null);
-        assert!(r.get("error").is_none(), "{r}");
-        self.notify("exit", Value::Null);
-        let status = wait(&mut self.child);
-        assert_eq!(
-            status,
-            Some(0),
-            "the server exits cleanly after shutdown and exit"
-        );
-    }
-}
-
-fn wait(child: &mut Child) -> Option<i32> {
-    for _ in 0..100 {
-        if let Some(s) = child.try_wait().unwrap() {
-            return s.code();
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    None
-}
+use std::time::Duration;
 
 fn rss_kb(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -181,21 +23,6 @@ fn rss_kb(pid: u32) -> u64 {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
         .unwrap_or(0)
-}
-
-fn utf16_position(text: &str, offset: usize) -> Value {
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    json!({ "line": line, "character": text[line_start..offset].encode_utf16().count() })
-}
-
-fn floor(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 const PIECES: &[&str] = &[
@@ -247,6 +74,7 @@ fn thousands_of_random_edits_on_a_long_contract() {
     };
 
     let mut c = Client::start();
+    c.timeout = Duration::from_secs(120);
     let pid = c.child.id();
     c.initialize(json!({}), Value::Null);
     let uri = "file:///tmp/comity-soak.md";
