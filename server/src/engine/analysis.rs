@@ -138,6 +138,36 @@ pub struct Analysis {
     /// Words looked up in the whole text (` Word `) and whether they occur:
     /// a re-lint must know which, to notice when an edit changes the answer.
     words: std::cell::RefCell<Vec<(String, bool)>>,
+    /// Defined terms by name, built when a suggestion first needs it.
+    term_index: std::cell::OnceCell<TermIndex>,
+}
+
+/// Lookups of defined terms by name, so that filling in a suggestion does
+/// not read every definition of a draft that defines thousands.
+#[derive(Debug, Default)]
+pub struct TermIndex {
+    /// Name → the first definition of that name that is not inline.
+    pub first_named: std::collections::HashMap<String, usize>,
+    /// The longest such name, in bytes.
+    pub longest: usize,
+    /// Every word of every defined term (any form).
+    pub words: std::collections::HashSet<String>,
+}
+
+impl TermIndex {
+    pub fn new(terms: &[crate::document::DefinedTerm]) -> TermIndex {
+        let mut index = TermIndex::default();
+        for (i, t) in terms.iter().enumerate() {
+            index
+                .words
+                .extend(t.term.split_whitespace().map(str::to_string));
+            if t.form != crate::document::DefinitionForm::Inline {
+                index.first_named.entry(t.term.clone()).or_insert(i);
+                index.longest = index.longest.max(t.term.len());
+            }
+        }
+        index
+    }
 }
 
 /// What a re-lint already knows about the whole document, so that a scoped
@@ -361,6 +391,7 @@ impl Analysis {
             party_capitalised,
             says_agreement,
             words: std::cell::RefCell::new(words),
+            term_index: std::cell::OnceCell::new(),
         }
     }
 
@@ -424,6 +455,11 @@ impl Analysis {
         }
 
         taint
+    }
+
+    /// The document's defined terms by name.
+    pub fn term_index(&self, doc: &Document) -> &TermIndex {
+        self.term_index.get_or_init(|| TermIndex::new(doc.terms()))
     }
 
     /// Whether ` word ` (with a space either side) occurs anywhere in the text.

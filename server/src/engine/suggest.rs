@@ -7,6 +7,8 @@ use crate::finding::{Applicability, Suggestion};
 use crate::rules::Rule;
 
 use super::analysis::Analysis;
+#[cfg(test)]
+use super::analysis::TermIndex;
 
 /// The carve-out sentence offered with every finding.
 pub fn carve_out_text(lang: Lang, party_capitalised: bool) -> String {
@@ -110,7 +112,7 @@ fn fill(template: &str, doc: &Document, analysis: &Analysis, original: &str, lan
         .replace("{Party}", party)
         .replace("{Parties}", parties)
         .replace("{party_name}", &party_name)
-        .replace("{term}", &defined_term(doc, original, lang));
+        .replace("{term}", &defined_term(doc, analysis, original, lang));
     // "this Agreement" only where the draft calls itself the Agreement.
     if lang == Lang::En && !analysis.says_agreement {
         out = out
@@ -125,17 +127,34 @@ fn fill(template: &str, doc: &Document, analysis: &Analysis, original: &str, lan
     out
 }
 
-/// The term a definition sentence defines, for `{term}` in a replacement.
-fn defined_term(doc: &Document, original: &str, lang: Lang) -> String {
-    doc.terms()
-        .iter()
-        .filter(|t| t.form != crate::document::DefinitionForm::Inline)
-        .find(|t| {
-            original.contains(&format!("“{}”", t.term))
-                || original.contains(&format!("\"{}\"", t.term))
-                || original.starts_with(&t.term)
-        })
-        .map(|t| t.term.clone())
+/// The term a definition sentence defines, for `{term}` in a replacement:
+/// the first definition (in document order, not inline) whose name the
+/// sentence quotes (“Name” or "Name") or starts with.
+fn defined_term(doc: &Document, analysis: &Analysis, original: &str, lang: Lang) -> String {
+    let index = analysis.term_index(doc);
+    let mut best: Option<usize> = None;
+    let mut consider = |name: &str| {
+        if let Some(&i) = index.first_named.get(name) {
+            best = Some(best.map_or(i, |b| b.min(i)));
+        }
+    };
+    for (open, close) in [("“", "”"), ("\"", "\"")] {
+        let opens: Vec<usize> = original.match_indices(open).map(|(i, _)| i + open.len()).collect();
+        let closes: Vec<usize> = original.match_indices(close).map(|(i, _)| i).collect();
+        for &a in &opens {
+            for &b in closes.iter().filter(|&&b| b >= a && b - a <= index.longest) {
+                consider(&original[a..b]);
+            }
+        }
+    }
+    for (end, _) in original
+        .char_indices()
+        .map(|(i, c)| (i + c.len_utf8(), c))
+        .take_while(|(end, c)| *end - c.len_utf8() < index.longest)
+    {
+        consider(&original[..end]);
+    }
+    best.map(|i| doc.terms()[i].term.clone())
         .unwrap_or_else(|| match lang {
             Lang::En => "Sanctions".into(),
             Lang::Zh => "制裁".into(),
@@ -218,11 +237,7 @@ fn undefined_capitalised(
         {
             continue;
         }
-        if doc
-            .terms()
-            .iter()
-            .any(|t| t.term.split_whitespace().any(|w| w == word))
-            || analysis.text_has_word(text, word)
+        if analysis.term_index(doc).words.contains(word) || analysis.text_has_word(text, word)
         {
             continue;
         }
@@ -249,4 +264,54 @@ pub fn fingerprint(code: &str, sentence: &str) -> String {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::DefinitionForm;
+    use proptest::prelude::*;
+
+    /// The plain reading of `defined_term`: the first definition, in order,
+    /// that the sentence quotes or starts with.
+    fn defined_term_by_scan(doc: &Document, original: &str) -> Option<String> {
+        doc.terms()
+            .iter()
+            .filter(|t| t.form != DefinitionForm::Inline)
+            .find(|t| {
+                original.contains(&format!("“{}”", t.term))
+                    || original.contains(&format!("\"{}\"", t.term))
+                    || original.starts_with(&t.term)
+            })
+            .map(|t| t.term.clone())
+    }
+
+    const DRAFT: &str = "1. Definitions\n\n\"Sanctions\" means the sanctions of OFAC.\n\n\"Sanctioned Person\" means a person listed by OFAC.\n\n“受限制方”指被列入清单的人。\n\n\"Export Control Laws\" means the EAR.\n\n\"Sanctions\" also means UN sanctions.\n\nThe Supplier (the \"Seller\") shall deliver.\n";
+
+    proptest! {
+        #[test]
+        fn index_finds_the_same_term_as_a_scan(
+            parts in proptest::collection::vec(prop::sample::select(vec![
+                "\"", "“", "”", "Sanctions", "Sanctioned Person", "Sanction", "受限制方",
+                "Export Control Laws", "Seller", " means ", "x", " ", "Sanctioned",
+            ]), 0..10)
+        ) {
+            let doc = Document::parse(DRAFT);
+            let rules = crate::rules::RuleSet::builtin();
+            let settings = crate::engine::Settings::default();
+            let analysis = Analysis::new(&doc, &rules, &settings);
+            let sentence: String = parts.concat();
+            let want = defined_term_by_scan(&doc, &sentence).unwrap_or_else(|| "Sanctions".into());
+            prop_assert_eq!(defined_term(&doc, &analysis, &sentence, Lang::En), want);
+        }
+    }
+
+    #[test]
+    fn term_words_are_indexed() {
+        let doc = Document::parse(DRAFT);
+        let index = TermIndex::new(doc.terms());
+        assert!(index.words.contains("Person"));
+        assert!(index.words.contains("Seller"));
+        assert!(!index.words.contains("Supplier"));
+    }
 }
