@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use super::RuleError;
@@ -94,7 +94,7 @@ pub struct Lexicon {
     masks: Vec<bool>,
     triggers: Automaton,
     context: Automaton,
-    regexes: Vec<(GroupId, Regex)>,
+    regexes: Regexes,
     pub regimes: Vec<RegimeInfo>,
 }
 
@@ -129,7 +129,7 @@ impl Lexicon {
                 ac: None,
                 entries: Vec::new(),
             },
-            regexes: Vec::new(),
+            regexes: Regexes::default(),
             regimes: Vec::new(),
         };
         let mut patterns: Vec<(GroupId, &str, &str)> = Vec::new();
@@ -235,32 +235,20 @@ impl Lexicon {
                 }
             }
         }
-        // The regexes compile on a second thread while the automata build:
-        // together they are most of the start-up time.
+        // The context automaton and the regexes' gates are built on a second
+        // thread while the trigger automaton builds: start-up time matters
+        // for one-page checks and editor launches.
         let (regexes, triggers, context) = std::thread::scope(|scope| {
-            let regexes = scope.spawn(|| {
-                patterns
-                    .iter()
-                    .map(|&(id, name, pattern)| {
-                        regex::RegexBuilder::new(pattern)
-                            .case_insensitive(true)
-                            .size_limit(1 << 20)
-                            .build()
-                            .map(|re| (id, re))
-                            .map_err(|e| RuleError {
-                                file: lexicon_file.into(),
-                                message: format!("group `{name}`: bad regex `{pattern}`: {e}"),
-                            })
-                    })
-                    .collect::<Result<Vec<_>, _>>()
+            let second = scope.spawn(|| {
+                let regexes = Regexes::new(&patterns, lexicon_file);
+                (
+                    regexes,
+                    build(context_entries, AhoCorasickKind::NoncontiguousNFA),
+                )
             });
-            let triggers = build(trigger_entries);
-            let context = build(context_entries);
-            (
-                regexes.join().expect("regex compilation does not panic"),
-                triggers,
-                context,
-            )
+            let triggers = build(trigger_entries, AhoCorasickKind::ContiguousNFA);
+            let (regexes, context) = second.join().expect("building the lexicon does not panic");
+            (regexes, triggers, context)
         });
         lex.regexes = regexes?;
         lex.triggers = triggers?;
@@ -332,25 +320,177 @@ impl Lexicon {
     pub fn scan_context(&self, text: &str, span: Span, out: &mut Vec<Hit>) {
         scan(&self.context, &self.masks, text, span, out);
         let hay = &text[span.start..span.end];
-        for (group, re) in &self.regexes {
+        for i in self.regexes.candidates(hay) {
+            let (group, re) = (self.regexes.groups[i], self.regexes.get(i));
             for m in re.find_iter(hay) {
                 out.push(Hit {
-                    group: *group,
+                    group,
                     span: Span::new(span.start + m.start(), span.start + m.end()),
                     regime: None,
                 });
             }
         }
     }
+
+    /// Compiles every regex now (the test suite checks that they all compile).
+    pub fn compile_all_regexes(&self) -> Result<(), String> {
+        for (i, p) in self.regexes.patterns.iter().enumerate() {
+            build_regex(p).map_err(|e| {
+                format!(
+                    "group `{}`: bad regex `{p}`: {e}",
+                    self.names[self.regexes.groups[i]]
+                )
+            })?;
+        }
+        Ok(())
+    }
 }
 
-fn build(entries: Vec<Entry>) -> Result<Automaton, RuleError> {
+/// The lexicon's regular expressions, each compiled on first use.
+///
+/// Compiling all of them costs more than linting a one-page draft, and most
+/// sentences can match only a few: each regex has a gate, the literals any
+/// match must start (or end) with, found from its syntax. A regex runs, and
+/// is compiled, only on text that contains one of its gate literals.
+#[derive(Debug, Default)]
+struct Regexes {
+    groups: Vec<GroupId>,
+    patterns: Vec<String>,
+    compiled: Vec<std::sync::OnceLock<Regex>>,
+    /// Gate literals (matched ignoring ASCII case) and the regexes each opens.
+    gate: Option<AhoCorasick>,
+    gate_opens: Vec<Vec<usize>>,
+    /// Regexes without a gate: they run on every text.
+    ungated: Vec<usize>,
+}
+
+fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(1 << 20)
+        .build()
+}
+
+/// The literals every match of `pattern` starts with, or else ends with;
+/// `None` when there is no such finite set.
+fn gate_literals(pattern: &str) -> Result<Option<Vec<Vec<u8>>>, String> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    // Parsed case-sensitively: the gate is matched ignoring ASCII case,
+    // which covers every case variant of a literal except the two non-ASCII
+    // letters that fold into ASCII (handled in `candidates`).
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .map_err(|e| e.to_string())?;
+    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        let seq = Extractor::new().kind(kind).extract(&hir);
+        if let Some(lits) = seq.literals()
+            && !lits.is_empty()
+            && lits
+                .iter()
+                .all(|l| !l.as_bytes().is_empty() && folds_as_ascii(l.as_bytes()))
+        {
+            return Ok(Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect()));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether matching `literal` ignoring ASCII case finds every case variant
+/// of it: its non-ASCII characters (Chinese, curly quotes) have no case.
+fn folds_as_ascii(literal: &[u8]) -> bool {
+    literal.is_ascii()
+        || std::str::from_utf8(literal).is_ok_and(|s| {
+            s.chars()
+                .filter(|c| !c.is_ascii())
+                .all(|c| !c.is_lowercase() && !c.is_uppercase() && c.to_lowercase().eq([c]))
+        })
+}
+
+impl Regexes {
+    fn new(patterns: &[(GroupId, &str, &str)], file: &str) -> Result<Regexes, RuleError> {
+        let mut out = Regexes::default();
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        for (i, &(id, name, pattern)) in patterns.iter().enumerate() {
+            out.groups.push(id);
+            out.patterns.push(pattern.to_string());
+            out.compiled.push(std::sync::OnceLock::new());
+            let gate = gate_literals(pattern).map_err(|e| RuleError {
+                file: file.into(),
+                message: format!("group `{name}`: bad regex `{pattern}`: {e}"),
+            })?;
+            match gate {
+                None => out.ungated.push(i),
+                Some(lits) => {
+                    for l in lits {
+                        let k = match literals.iter().position(|x| x.eq_ignore_ascii_case(&l)) {
+                            Some(k) => k,
+                            None => {
+                                literals.push(l);
+                                out.gate_opens.push(Vec::new());
+                                literals.len() - 1
+                            }
+                        };
+                        if !out.gate_opens[k].contains(&i) {
+                            out.gate_opens[k].push(i);
+                        }
+                    }
+                }
+            }
+        }
+        if !literals.is_empty() {
+            out.gate = Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&literals)
+                    .map_err(|e| RuleError {
+                        file: file.into(),
+                        message: format!("cannot build the regex gate: {e}"),
+                    })?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// The regexes that may match in `hay`, in the library's order.
+    fn candidates(&self, hay: &str) -> Vec<usize> {
+        // KELVIN SIGN and LATIN SMALL LETTER LONG S fold to `k` and `s`.
+        if hay.contains(['\u{212A}', '\u{17F}']) {
+            return (0..self.patterns.len()).collect();
+        }
+        let mut open = vec![false; self.patterns.len()];
+        for &i in &self.ungated {
+            open[i] = true;
+        }
+        if let Some(gate) = &self.gate {
+            for m in gate.find_overlapping_iter(hay) {
+                for &i in &self.gate_opens[m.pattern().as_usize()] {
+                    open[i] = true;
+                }
+            }
+        }
+        (0..open.len()).filter(|&i| open[i]).collect()
+    }
+
+    fn get(&self, i: usize) -> &Regex {
+        self.compiled[i].get_or_init(|| {
+            build_regex(&self.patterns[i])
+                .expect("the lexicon's regexes compile (checked by the test suite)")
+        })
+    }
+}
+
+/// Builds an automaton. `kind`: the trigger automaton reads whole texts
+/// and is worth a contiguous NFA; the context automaton reads only candidate
+/// sentences, where the cheaper-to-build noncontiguous NFA is as good.
+fn build(entries: Vec<Entry>, kind: AhoCorasickKind) -> Result<Automaton, RuleError> {
     if entries.is_empty() {
         return Ok(Automaton { ac: None, entries });
     }
     let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
         .build(entries.iter().map(|e| e.text.as_str()))
         .map_err(|e| RuleError {
             file: "clauses/lexicon.toml".into(),
@@ -400,6 +540,112 @@ fn scan(automaton: &Automaton, masks: &[bool], text: &str, span: Span, out: &mut
             } else {
                 i += 1;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+    use proptest::prelude::*;
+
+    /// Every regex run on `hay`, without gates.
+    fn all_regex_hits(lex: &Lexicon, hay: &str) -> Vec<(GroupId, usize, usize)> {
+        static ALL: std::sync::OnceLock<Vec<Regex>> = std::sync::OnceLock::new();
+        let all = ALL.get_or_init(|| {
+            let p = &RuleSet::builtin().lexicon.regexes.patterns;
+            p.iter().map(|p| build_regex(p).unwrap()).collect()
+        });
+        let mut out = Vec::new();
+        for (i, re) in all.iter().enumerate() {
+            for m in re.find_iter(hay) {
+                out.push((lex.regexes.groups[i], m.start(), m.end()));
+            }
+        }
+        out
+    }
+
+    fn gated_regex_hits(lex: &Lexicon, hay: &str) -> Vec<(GroupId, usize, usize)> {
+        let mut out = Vec::new();
+        for i in lex.regexes.candidates(hay) {
+            for m in lex.regexes.get(i).find_iter(hay) {
+                out.push((lex.regexes.groups[i], m.start(), m.end()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_lexicon_regex_compiles() {
+        RuleSet::builtin().lexicon.compile_all_regexes().unwrap();
+    }
+
+    #[test]
+    fn most_regexes_have_a_gate() {
+        let r = &RuleSet::builtin().lexicon.regexes;
+        assert!(r.gate.is_some());
+        assert!(
+            r.ungated.len() * 4 < r.patterns.len(),
+            "{} of {} ungated",
+            r.ungated.len(),
+            r.patterns.len()
+        );
+    }
+
+    #[test]
+    fn gates_keep_every_match_in_the_rule_examples() {
+        let rules = RuleSet::builtin();
+        let mut matched = 0;
+        for rule in &rules.rules {
+            for ex in &rule.file.examples {
+                let want = all_regex_hits(&rules.lexicon, &ex.text);
+                matched += want.len();
+                assert_eq!(
+                    gated_regex_hits(&rules.lexicon, &ex.text),
+                    want,
+                    "{}",
+                    ex.text
+                );
+            }
+        }
+        assert!(
+            matched > 50,
+            "the examples exercise the regexes ({matched} matches)"
+        );
+    }
+
+    #[test]
+    fn letters_that_fold_to_ascii_open_every_gate() {
+        let rules = RuleSet::builtin();
+        for rule in &rules.rules {
+            for ex in &rule.file.examples {
+                for (ascii, odd) in [('s', "\u{17F}"), ('k', "\u{212A}")] {
+                    let hay = ex.text.replace(ascii, odd);
+                    let want = all_regex_hits(&rules.lexicon, &hay);
+                    assert_eq!(gated_regex_hits(&rules.lexicon, &hay), want, "{hay}");
+                }
+            }
+        }
+    }
+
+    proptest! {
+        /// Case changes, and the two non-ASCII letters that fold to ASCII,
+        /// never make a gate drop a match.
+        #[test]
+        fn gates_keep_matches_under_case_changes(
+            pick in 0usize..1000,
+            flips in proptest::collection::vec(any::<bool>(), 0..400),
+            odd in prop::sample::select(vec!["", "\u{212A}", "\u{17F}"]),
+        ) {
+            let rules = RuleSet::builtin();
+            let texts: Vec<&str> = rules.rules.iter().flat_map(|r| r.file.examples.iter().map(|e| e.text.as_str())).collect();
+            let base = texts[pick % texts.len()];
+            let mut hay: String = base.chars().zip(flips.iter().chain(std::iter::repeat(&false))).map(|(c, &f)| if f { c.to_ascii_uppercase() } else { c }).collect();
+            if !odd.is_empty() {
+                hay = hay.replace('s', odd).replace('k', odd);
+            }
+            prop_assert_eq!(gated_regex_hits(&rules.lexicon, &hay), all_regex_hits(&rules.lexicon, &hay));
         }
     }
 }
