@@ -552,3 +552,84 @@ fn fail_on_from_the_nearest_comity_toml() {
         "a warning does not fail when comity.toml says error"
     );
 }
+
+/// Human, JSONL and GitHub output stream file by file as files finish; the
+/// order must still be the path order of the collected JSON report, with
+/// unreadable files in their place, whatever the threads do.
+#[test]
+fn streamed_formats_keep_the_order_and_counts_of_the_json_report() {
+    let dir = tempdir("stream");
+    for i in 0..40 {
+        let body = match i % 4 {
+            0 => RISKY.repeat(1 + i % 3),
+            1 => CLEAN.to_string(),
+            2 => format!(
+                "{RISKY}\n\"Sanctions\" means the sanctions of OFAC.\n\nNo Party shall deal with any person subject to Sanctions.\n"
+            ),
+            _ => "甲方应遵守美国出口管制法律，包括EAR。\n".to_string(),
+        };
+        std::fs::write(dir.join(format!("f{i:02}.txt")), body).unwrap();
+    }
+    std::fs::write(dir.join("f07b.txt"), [0xffu8, 0xfe, 0x00, 0xd8, 0x41]).unwrap();
+    std::fs::write(dir.join("f20b.docx"), b"not a zip").unwrap();
+    let run = |format: &str| {
+        let out = comity()
+            .args([
+                "check",
+                "--threads",
+                "2",
+                "--color",
+                "never",
+                "--format",
+                format,
+            ])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "unreadable files exit 2");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let mut want: Vec<(String, Option<u64>)> = Vec::new();
+    for f in json["files"].as_array().unwrap() {
+        let path = f["path"].as_str().unwrap().to_string();
+        if f.get("error").is_some() {
+            want.push((path.clone(), None));
+        }
+        for x in f["findings"].as_array().unwrap() {
+            want.push((path.clone(), x["range"]["start"]["line"].as_u64()));
+        }
+    }
+    assert!(want.iter().filter(|w| w.1.is_none()).count() == 2 && want.len() > 40);
+    let got: Vec<(String, Option<u64>)> = run("jsonl")
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let path = v["path"].as_str().unwrap().to_string();
+            (path, v["range"]["start"]["line"].as_u64())
+        })
+        .collect();
+    assert_eq!(got, want);
+    let github = run("github");
+    let lines: Vec<&str> = github.lines().collect();
+    assert_eq!(lines.len(), want.len());
+    for (line, (path, _)) in lines.iter().zip(&want) {
+        assert!(line.contains(&format!("file={path}")), "{line} / {path}");
+    }
+    let human = run("human");
+    let summary = &json["summary"];
+    assert!(
+        human.contains(&format!(
+            "Found {} findings ({} error, {} warning, {} info) in {} files.",
+            summary["findings"],
+            summary["error"],
+            summary["warning"],
+            summary["info"],
+            summary["files"]
+        )),
+        "{}",
+        human.lines().rev().take(3).collect::<Vec<_>>().join("\n")
+    );
+    assert!(human.contains("2 files could not be linted."));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -63,17 +63,32 @@ pub fn read(path: &Path) -> Result<Baseline, String> {
 
 /// Drops findings recorded in the baseline, each entry matching at most one finding.
 pub fn filter(results: &mut [FileResult], baseline: &Baseline) -> usize {
-    let mut budget: HashMap<(String, String, String), usize> = HashMap::new();
-    for e in &baseline.entries {
-        *budget
-            .entry((e.path.clone(), e.code.clone(), e.fingerprint.clone()))
-            .or_default() += 1;
+    let mut f = Filter::new(baseline);
+    results.iter_mut().map(|r| f.apply(r)).sum()
+}
+
+/// Removes recorded findings file by file, each baseline entry once.
+pub struct Filter {
+    budget: HashMap<(String, String, String), usize>,
+}
+
+impl Filter {
+    pub fn new(baseline: &Baseline) -> Filter {
+        let mut budget: HashMap<(String, String, String), usize> = HashMap::new();
+        for e in &baseline.entries {
+            *budget
+                .entry((e.path.clone(), e.code.clone(), e.fingerprint.clone()))
+                .or_default() += 1;
+        }
+        Filter { budget }
     }
-    let mut removed = 0;
-    for r in results.iter_mut() {
+
+    /// Drops the findings of `r` that the baseline records; returns how many.
+    pub fn apply(&mut self, r: &mut FileResult) -> usize {
+        let mut removed = 0;
         r.findings.retain(|f| {
             let key = (r.path.clone(), f.code.clone(), f.fingerprint.clone());
-            match budget.get_mut(&key) {
+            match self.budget.get_mut(&key) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
                     removed += 1;
@@ -82,6 +97,6 @@ pub fn filter(results: &mut [FileResult], baseline: &Baseline) -> usize {
                 _ => true,
             }
         });
+        removed
     }
-    removed
 }

@@ -214,6 +214,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let (inputs, mut input_errors) = collect_inputs(&args, &contexts);
     let report_unused = args.report_unused;
     let progress = progress_bar(&args, inputs.len());
+    if matches!(args.format, Format::Human | Format::Jsonl | Format::Github)
+        && !args.fix
+        && !args.diff
+        && args.write_baseline.is_none()
+    {
+        return stream(&args, &contexts, &inputs, input_errors, progress);
+    }
     let mut results: Vec<FileResult> = inputs
         .par_iter()
         .map(|input| {
@@ -380,14 +387,170 @@ fn progress_bar(args: &CheckArgs, n: usize) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-pub(crate) fn finish(args: &CheckArgs, contexts: &Contexts, results: &[FileResult]) -> ExitCode {
-    let color = match args.color {
+fn use_color(args: &CheckArgs) -> bool {
+    match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
+    }
+}
+
+/// Lints and reports file by file, in path order, keeping only the files
+/// finished out of order in memory: a folder of any size runs in the memory
+/// of a few files. (JSON, SARIF and HTML reports, fixes and baselines need
+/// every result at once and take the collecting path.)
+fn stream(
+    args: &CheckArgs,
+    contexts: &Contexts,
+    inputs: &[Input],
+    input_errors: Vec<FileResult>,
+    progress: Option<indicatif::ProgressBar>,
+) -> ExitCode {
+    let mut filter = match &args.baseline {
+        None => None,
+        Some(path) => match super::baseline::read(path) {
+            Ok(b) => Some(super::baseline::Filter::new(&b)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_ERROR);
+            }
+        },
     };
+    // The order of the collecting path: by path, inputs before input errors
+    // at the same path.
+    let mut order: Vec<(String, Job)> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| (input.display(), Job::Lint(i)))
+        .chain(
+            input_errors
+                .iter()
+                .enumerate()
+                .map(|(e, r)| (r.path.clone(), Job::Ready(e))),
+        )
+        .collect();
+    order.sort_by(|a, b| a.0.cmp(&b.0));
+    let slots: Vec<Job> = order.into_iter().map(|(_, job)| job).collect();
+    let mut ready: Vec<Option<FileResult>> = input_errors.into_iter().map(Some).collect();
+
+    let color = use_color(args);
+    let fail_on_for = fail_on_for(args, contexts);
+    let report_unused = args.report_unused;
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, FileResult)>();
+    let mut summary = report::Summary::default();
+    let (mut errors, mut failing) = (false, false);
+    let written = std::thread::scope(|scope| {
+        let jobs = &slots;
+        let (stop, progress) = (&stop, &progress);
+        scope.spawn(move || {
+            jobs.iter()
+                .enumerate()
+                .filter_map(|(k, job)| match job {
+                    Job::Lint(i) => Some((k, *i)),
+                    Job::Ready(_) => None,
+                })
+                .par_bridge()
+                .for_each_with(tx, |tx, (k, i)| {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        return;
+                    }
+                    let r = lint_input(&inputs[i], contexts, report_unused);
+                    if let Some(p) = progress {
+                        p.inc(1);
+                    }
+                    let _ = tx.send((k, r));
+                });
+        });
+        let mut pending: std::collections::BTreeMap<usize, FileResult> = slots
+            .iter()
+            .enumerate()
+            .filter_map(|(k, job)| match job {
+                Job::Ready(e) => ready[*e].take().map(|r| (k, r)),
+                Job::Lint(_) => None,
+            })
+            .collect();
+        let written = emit(|out| {
+            let mut next = 0;
+            let mut write_ready = |pending: &mut std::collections::BTreeMap<usize, FileResult>,
+                                   out: &mut dyn std::io::Write|
+             -> std::io::Result<()> {
+                while let Some(mut r) = pending.remove(&next) {
+                    next += 1;
+                    if let Some(f) = &mut filter {
+                        f.apply(&mut r);
+                    }
+                    summary.add(&r);
+                    errors |= r.error.is_some();
+                    let threshold = fail_on_for(&r.path);
+                    failing |= r.findings.iter().any(|f| f.severity >= threshold);
+                    match args.format {
+                        Format::Human => report::write_human_file(out, &r, color)?,
+                        Format::Jsonl => report::write_jsonl_file(out, &r)?,
+                        _ => report::write_github_file(out, &r)?,
+                    }
+                }
+                Ok(())
+            };
+            write_ready(&mut pending, out)?;
+            for (k, r) in rx.iter() {
+                pending.insert(k, r);
+                write_ready(&mut pending, out)?;
+            }
+            if args.format == Format::Human {
+                report::write_human_summary(out, &summary)?;
+            }
+            Ok(())
+        });
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        written
+    });
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    if let Err(code) = written {
+        return code;
+    }
+    if errors {
+        ExitCode::from(EXIT_ERROR)
+    } else if failing && !args.exit_zero {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Job {
+    /// Lint `inputs[i]`.
+    Lint(usize),
+    /// Report input error `i`.
+    Ready(usize),
+}
+
+/// The failing severity for a file: --fail-on, else the `fail_on` of the
+/// comity.toml that applies to it, else warning.
+fn fail_on_for<'a>(
+    args: &'a CheckArgs,
+    contexts: &'a Contexts,
+) -> impl Fn(&str) -> crate::finding::Severity + 'a {
+    move |path: &str| {
+        args.fail_on
+            .map(FailOn::severity)
+            .or_else(|| {
+                contexts
+                    .for_file(Path::new(path))
+                    .ok()
+                    .and_then(|c| c.config.file.lint.fail_on)
+            })
+            .unwrap_or(crate::finding::Severity::Warning)
+    }
+}
+
+pub(crate) fn finish(args: &CheckArgs, contexts: &Contexts, results: &[FileResult]) -> ExitCode {
+    let color = use_color(args);
     let written = emit(|out| match args.format {
         Format::Human => report::write_human(out, results, color),
         Format::Json => report::write_json(out, results),
@@ -405,19 +568,7 @@ pub(crate) fn finish(args: &CheckArgs, contexts: &Contexts, results: &[FileResul
     if args.exit_zero {
         return ExitCode::SUCCESS;
     }
-    // --fail-on, else the `fail_on` of the comity.toml that applies to each
-    // file, else warning.
-    let fail_on_for = |path: &str| {
-        args.fail_on
-            .map(FailOn::severity)
-            .or_else(|| {
-                contexts
-                    .for_file(Path::new(path))
-                    .ok()
-                    .and_then(|c| c.config.file.lint.fail_on)
-            })
-            .unwrap_or(crate::finding::Severity::Warning)
-    };
+    let fail_on_for = fail_on_for(args, contexts);
     if results.iter().any(|r| {
         let threshold = fail_on_for(&r.path);
         r.findings.iter().any(|f| f.severity >= threshold)
@@ -432,6 +583,15 @@ pub(crate) fn finish(args: &CheckArgs, contexts: &Contexts, results: &[FileResul
 pub(crate) enum Input {
     File(PathBuf),
     Stdin { name: PathBuf },
+}
+
+impl Input {
+    /// The path reported for it.
+    fn display(&self) -> String {
+        match self {
+            Input::File(p) | Input::Stdin { name: p } => p.display().to_string(),
+        }
+    }
 }
 
 fn collect_inputs(args: &CheckArgs, contexts: &Contexts) -> (Vec<Input>, Vec<FileResult>) {
@@ -599,7 +759,7 @@ fn lint_input(input: &Input, contexts: &Contexts, report_unused: bool) -> FileRe
     let findings = lint(&doc, &ctx.rules, &settings);
     FileResult {
         path: display,
-        text: Arc::new(doc.text().to_string()),
+        text: Arc::new(doc.into_text()),
         findings,
         error: None,
         notices: Vec::new(),

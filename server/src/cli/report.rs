@@ -186,24 +186,27 @@ pub fn json_finding(
 }
 
 pub fn summarize(results: &[FileResult]) -> Summary {
-    let mut s = Summary {
-        files: results.len(),
-        ..Summary::default()
-    };
-    for r in results {
+    let mut s = Summary::default();
+    results.iter().for_each(|r| s.add(r));
+    s
+}
+
+impl Summary {
+    /// Counts one more file.
+    pub fn add(&mut self, r: &FileResult) {
+        self.files += 1;
         if r.error.is_some() {
-            s.files_with_errors += 1;
+            self.files_with_errors += 1;
         }
         for f in &r.findings {
-            s.findings += 1;
+            self.findings += 1;
             match f.severity {
-                Severity::Error => s.error += 1,
-                Severity::Warning => s.warning += 1,
-                Severity::Info => s.info += 1,
+                Severity::Error => self.error += 1,
+                Severity::Warning => self.warning += 1,
+                Severity::Info => self.info += 1,
             }
         }
     }
-    s
 }
 
 pub fn write_json(out: &mut dyn Write, results: &[FileResult]) -> io::Result<()> {
@@ -233,6 +236,11 @@ pub fn write_json(out: &mut dyn Write, results: &[FileResult]) -> io::Result<()>
 
 /// One JSON object per line: a finding (with its `path`), or a file error.
 pub fn write_jsonl(out: &mut dyn Write, results: &[FileResult]) -> io::Result<()> {
+    results.iter().try_for_each(|r| write_jsonl_file(out, r))
+}
+
+/// The JSON lines of one file.
+pub fn write_jsonl_file(out: &mut dyn Write, r: &FileResult) -> io::Result<()> {
     #[derive(Serialize)]
     struct Line<'a> {
         path: &'a str,
@@ -244,37 +252,39 @@ pub fn write_jsonl(out: &mut dyn Write, results: &[FileResult]) -> io::Result<()
         path: &'a str,
         error: &'a str,
     }
-    for r in results {
-        if let Some(e) = &r.error {
-            serde_json::to_writer(
-                &mut *out,
-                &ErrorLine {
-                    path: &r.path,
-                    error: e,
-                },
-            )
-            .map_err(io::Error::other)?;
-            writeln!(out)?;
-            continue;
-        }
-        let index = LineIndex::new(&r.text);
-        for f in &r.findings {
-            serde_json::to_writer(
-                &mut *out,
-                &Line {
-                    path: &r.path,
-                    finding: json_finding(f, &r.text, &index, r.docx.as_deref()),
-                },
-            )
-            .map_err(io::Error::other)?;
-            writeln!(out)?;
-        }
+    if let Some(e) = &r.error {
+        serde_json::to_writer(
+            &mut *out,
+            &ErrorLine {
+                path: &r.path,
+                error: e,
+            },
+        )
+        .map_err(io::Error::other)?;
+        return writeln!(out);
+    }
+    let index = LineIndex::new(&r.text);
+    for f in &r.findings {
+        serde_json::to_writer(
+            &mut *out,
+            &Line {
+                path: &r.path,
+                finding: json_finding(f, &r.text, &index, r.docx.as_deref()),
+            },
+        )
+        .map_err(io::Error::other)?;
+        writeln!(out)?;
     }
     Ok(())
 }
 
 /// GitHub Actions workflow commands: one annotation per finding.
 pub fn write_github(out: &mut dyn Write, results: &[FileResult]) -> io::Result<()> {
+    results.iter().try_for_each(|r| write_github_file(out, r))
+}
+
+/// The annotations of one file.
+pub fn write_github_file(out: &mut dyn Write, r: &FileResult) -> io::Result<()> {
     fn escape_data(s: &str) -> String {
         s.replace('%', "%25")
             .replace('\r', "%0D")
@@ -283,15 +293,14 @@ pub fn write_github(out: &mut dyn Write, results: &[FileResult]) -> io::Result<(
     fn escape_prop(s: &str) -> String {
         escape_data(s).replace(':', "%3A").replace(',', "%2C")
     }
-    for r in results {
+    {
         if let Some(e) = &r.error {
-            writeln!(
+            return writeln!(
                 out,
                 "::error file={},title=comity::{}",
                 escape_prop(&r.path),
                 escape_data(e)
-            )?;
-            continue;
+            );
         }
         let index = LineIndex::new(&r.text);
         for f in &r.findings {
@@ -340,6 +349,14 @@ pub fn citation_line(citations: &[Citation]) -> String {
 /// Code frames for a terminal, rustc-style, with the clause, the legal basis
 /// and the first suggested wording.
 pub fn write_human(out: &mut dyn Write, results: &[FileResult], color: bool) -> io::Result<()> {
+    for r in results {
+        write_human_file(out, r, color)?;
+    }
+    write_human_summary(out, &summarize(results))
+}
+
+/// The findings of one file, as annotated snippets.
+pub fn write_human_file(out: &mut dyn Write, r: &FileResult, color: bool) -> io::Result<()> {
     use annotate_snippets::renderer::DecorStyle;
     use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
     let renderer = if color {
@@ -349,10 +366,9 @@ pub fn write_human(out: &mut dyn Write, results: &[FileResult], color: bool) -> 
     }
     .decor_style(DecorStyle::Ascii)
     .term_width(120);
-    for r in results {
+    {
         if let Some(e) = &r.error {
-            writeln!(out, "error: {e}\n")?;
-            continue;
+            return writeln!(out, "error: {e}\n");
         }
         let index = LineIndex::new(&r.text);
         for n in &r.notices {
@@ -429,7 +445,11 @@ pub fn write_human(out: &mut dyn Write, results: &[FileResult], color: bool) -> 
             writeln!(out, "{}\n", renderer.render(&[group]))?;
         }
     }
-    let s = summarize(results);
+    Ok(())
+}
+
+/// The closing line: how many findings in how many files.
+pub fn write_human_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
     let files = if s.files == 1 { "file" } else { "files" };
     if s.findings == 0 {
         writeln!(out, "No findings in {} {files}.", s.files)?;

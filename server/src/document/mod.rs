@@ -181,6 +181,11 @@ impl Document {
         &self.text
     }
 
+    /// The text, without copying it; the model is dropped.
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
     /// The syntax tree. It covers the text plus one virtual newline at the end.
     pub fn tree(&self) -> &Tree {
         &self.tree
