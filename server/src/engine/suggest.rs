@@ -139,7 +139,10 @@ fn defined_term(doc: &Document, analysis: &Analysis, original: &str, lang: Lang)
         }
     };
     for (open, close) in [("“", "”"), ("\"", "\"")] {
-        let opens: Vec<usize> = original.match_indices(open).map(|(i, _)| i + open.len()).collect();
+        let opens: Vec<usize> = original
+            .match_indices(open)
+            .map(|(i, _)| i + open.len())
+            .collect();
         let closes: Vec<usize> = original.match_indices(close).map(|(i, _)| i).collect();
         for &a in &opens {
             for &b in closes.iter().filter(|&&b| b >= a && b - a <= index.longest) {
@@ -237,8 +240,7 @@ fn undefined_capitalised(
         {
             continue;
         }
-        if analysis.term_index(doc).words.contains(word) || analysis.text_has_word(text, word)
-        {
+        if analysis.term_index(doc).words.contains(word) || analysis.text_has_word(text, word) {
             continue;
         }
         return Some(word.to_string());
@@ -299,7 +301,7 @@ mod tests {
             let doc = Document::parse(DRAFT);
             let rules = crate::rules::RuleSet::builtin();
             let settings = crate::engine::Settings::default();
-            let analysis = Analysis::new(&doc, &rules, &settings);
+            let analysis = Analysis::new(&doc, rules, &settings);
             let sentence: String = parts.concat();
             let want = defined_term_by_scan(&doc, &sentence).unwrap_or_else(|| "Sanctions".into());
             prop_assert_eq!(defined_term(&doc, &analysis, &sentence, Lang::En), want);
