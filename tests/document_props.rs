@@ -140,6 +140,35 @@ proptest! {
         check_spans(&doc);
     }
 
+    /// Batch parsing cuts long texts at blank lines and parses the pieces
+    /// apart: the model must be the one a whole parse builds.
+    #[test]
+    fn parsing_in_pieces_equals_a_whole_parse(
+        text in prop::collection::vec(prop_oneof![piece(), Just("\n\n".to_string())], 0..40)
+            .prop_map(|v| v.concat().replace("```", "`")),
+        piece_len in prop_oneof![Just(1usize), 1usize..200],
+    ) {
+        let whole = Document::parse(text.clone());
+        let pieces = Document::parse_in_pieces(text, piece_len);
+        check_spans(&pieces);
+        prop_assert!(pieces.tree().is_none());
+        prop_assert_eq!(model(&pieces), model(&whole));
+    }
+
+    /// A document parsed without a tree still edits like any other.
+    #[test]
+    fn a_document_parsed_once_can_be_edited(text in document_text(), edits in prop::collection::vec(edit(), 1..4)) {
+        let mut doc = Document::parse_in_pieces(text, 16);
+        for (at, del, ins) in edits {
+            let len = doc.text().len();
+            let start = floor_boundary(doc.text(), (at * len as f64) as usize);
+            let end = floor_boundary(doc.text(), start + del);
+            doc.edit(Span::new(start, end), &ins).unwrap();
+            let fresh = Document::parse(doc.text().to_string());
+            prop_assert_eq!(model(&doc), model(&fresh));
+        }
+    }
+
     #[test]
     fn incremental_edits_equal_a_fresh_parse(text in document_text(), edits in prop::collection::vec(edit(), 1..8)) {
         let mut doc = Document::parse(text);

@@ -753,7 +753,7 @@ fn lint_input(input: &Input, contexts: &Contexts, report_unused: bool) -> FileRe
         Ok(c) => c,
         Err(e) => return error_result(&display, e),
     };
-    let doc = Document::parse(text);
+    let doc = Document::parse_once(text);
     let mut settings = ctx.settings.clone();
     settings.report_unused_suppressions |= report_unused;
     let findings = lint(&doc, &ctx.rules, &settings);

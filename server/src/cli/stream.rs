@@ -236,7 +236,7 @@ fn answer(
             }
         }
     }
-    let doc = Document::parse(input.text);
+    let doc = Document::parse_once(input.text);
     let findings = lint(&doc, rules, &settings);
     let failing = findings.iter().any(|f| f.severity >= fail_on);
     let out = findings

@@ -37,7 +37,9 @@ pub fn warm_up() {
 pub struct Document {
     text: String,
     parser: Parser,
-    tree: Tree,
+    /// None for a document parsed with [`Document::parse_once`]; the first
+    /// edit parses it in full.
+    tree: Option<Tree>,
     blocks: Vec<Block>,
     /// For each block, the innermost clause it belongs to.
     block_clause: Vec<Option<ClauseId>>,
@@ -112,6 +114,42 @@ fn new_parser() -> Parser {
     parser
 }
 
+/// Texts longer than this are parsed in pieces by [`Document::parse_once`].
+const PIECE_BYTES: usize = 1 << 20;
+
+/// Where to cut `text` into pieces of about `piece` bytes: after a blank
+/// line (`\n\n`), where every block has ended and the grammar starts afresh.
+/// Returns the cut offsets including 0 and the length. A text with a code
+/// fence is not cut (a fenced block may hold blank lines), nor inside an
+/// HTML comment.
+fn piece_cuts(text: &str, piece: usize) -> Vec<usize> {
+    let mut cuts = vec![0];
+    if text.len() > piece && !text.contains("```") && !text.contains("~~~") {
+        let bytes = text.as_bytes();
+        let mut from = piece;
+        while from < text.len() {
+            let Some(i) = memchr::memmem::find(&bytes[from..], b"\n\n") else {
+                break;
+            };
+            let cut = from + i + 2;
+            if cut >= text.len() {
+                break;
+            }
+            let last = *cuts.last().expect("starts with 0");
+            let in_comment = memchr::memmem::rfind(&bytes[last..cut], b"<!--")
+                .is_some_and(|c| memchr::memmem::find(&bytes[last + c..cut], b"-->").is_none());
+            if in_comment {
+                from = cut;
+                continue;
+            }
+            cuts.push(cut);
+            from = cut + piece;
+        }
+    }
+    cuts.push(text.len());
+    cuts
+}
+
 fn parse_text(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Tree {
     let bytes = text.as_bytes();
     let mut input = |offset: usize, _: Point| -> &[u8] {
@@ -160,6 +198,52 @@ impl Document {
         let tree = parse_text(&mut parser, &text, None);
         let mut blocks = Vec::new();
         blocks::collect(tree.root_node(), &text, &mut blocks);
+        Document::with_blocks(text, parser, Some(tree), blocks)
+    }
+
+    /// Parses a draft to lint it once (`comity check`): the syntax tree is
+    /// not kept, and a long text is parsed in pieces cut at blank lines, in
+    /// parallel, so that memory holds the trees of a few pieces at a time.
+    /// The model is the same as [`Document::parse`] builds.
+    pub fn parse_once(text: impl Into<String>) -> Document {
+        Document::parse_in_pieces(text.into(), PIECE_BYTES)
+    }
+
+    /// [`Document::parse_once`] with pieces of about `piece` bytes (tests
+    /// use small pieces to exercise the seams).
+    #[doc(hidden)]
+    pub fn parse_in_pieces(text: String, piece: usize) -> Document {
+        use rayon::prelude::*;
+        let cuts = piece_cuts(&text, piece);
+        let blocks = if cuts.len() <= 2 {
+            let tree = parse_text(&mut new_parser(), &text, None);
+            let mut blocks = Vec::new();
+            blocks::collect(tree.root_node(), &text, &mut blocks);
+            blocks
+        } else {
+            let pieces: Vec<Vec<Block>> = cuts
+                .par_windows(2)
+                .map(|w| {
+                    let (start, end) = (w[0], w[1]);
+                    let part = &text[start..end];
+                    let tree = parse_text(&mut new_parser(), part, None);
+                    let mut blocks = Vec::new();
+                    blocks::collect(tree.root_node(), part, &mut blocks);
+                    blocks.iter_mut().for_each(|b| b.shift(start as isize));
+                    blocks
+                })
+                .collect();
+            pieces.concat()
+        };
+        Document::with_blocks(text, new_parser(), None, blocks)
+    }
+
+    fn with_blocks(
+        text: String,
+        parser: Parser,
+        tree: Option<Tree>,
+        blocks: Vec<Block>,
+    ) -> Document {
         let mut doc = Document {
             text,
             parser,
@@ -186,9 +270,10 @@ impl Document {
         self.text
     }
 
-    /// The syntax tree. It covers the text plus one virtual newline at the end.
-    pub fn tree(&self) -> &Tree {
-        &self.tree
+    /// The syntax tree (none after [`Document::parse_once`]). It covers the
+    /// text plus one virtual newline at the end.
+    pub fn tree(&self) -> Option<&Tree> {
+        self.tree.as_ref()
     }
 
     pub fn blocks(&self) -> &[Block] {
@@ -294,6 +379,9 @@ impl Document {
                 return Err(EditError::NotCharBoundary { offset });
             }
         }
+        if self.tree.is_none() {
+            self.tree = Some(parse_text(&mut self.parser, &self.text, None));
+        }
         let start_position = point_at(&self.text, span.start);
         let old_end_position = point_at(&self.text, span.end);
         let new_end_position = advance_point(start_position, new_text);
@@ -307,14 +395,14 @@ impl Document {
             old_end_position,
             new_end_position,
         };
-        let mut old_tree = self.tree.clone();
+        let mut old_tree = self.tree.take().expect("parsed above");
         old_tree.edit(&input_edit);
         let new_tree = parse_text(&mut self.parser, &self.text, Some(&old_tree));
         let mut dirty = Span::new(span.start, new_end);
         for r in old_tree.changed_ranges(&new_tree) {
             dirty = dirty.union(&Span::new(r.start_byte, r.end_byte));
         }
-        self.tree = new_tree;
+        self.tree = Some(new_tree);
         let delta = new_end as isize - span.end as isize;
         let old_blocks = self.blocks.len();
         let (rebuilt, region) = self.rebuild_blocks(span, delta, dirty);
@@ -386,7 +474,8 @@ impl Document {
         dirty: Span,
     ) -> (std::ops::Range<usize>, Span) {
         // The units of the new tree that overlap the dirty region.
-        let root = self.tree.root_node();
+        let tree = self.tree.as_ref().expect("an edited document has a tree");
+        let root = tree.root_node();
         let mut units = Vec::new();
         collect_units(root, dirty, &mut units);
         let region = match (units.first(), units.last()) {
@@ -441,7 +530,7 @@ impl Document {
             .all(|w| w[0].span.end <= w[1].span.start);
         if !consistent {
             let mut all = Vec::new();
-            blocks::collect(self.tree.root_node(), &self.text, &mut all);
+            blocks::collect(tree.root_node(), &self.text, &mut all);
             self.blocks = all;
             return (0..self.blocks.len(), Span::new(0, self.text.len()));
         }
