@@ -257,6 +257,46 @@ fn pull_and_workspace_diagnostics() {
         json!({ "textDocument": { "uri": uri }, "previousResultId": id }),
     );
     assert_eq!(again["result"]["kind"], "unchanged");
+    // An edit that moves no diagnostic (a new last line) is still "unchanged";
+    // one that moves a diagnostic (text before it on its line) is reported
+    // in full under a new id.
+    let last = text.lines().count();
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "range": { "start": { "line": last, "character": 0 }, "end": { "line": last, "character": 0 } }, "text": "附件：无。\n" }] }),
+    );
+    let after = c.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri }, "previousResultId": id }),
+    );
+    assert_eq!(after["result"]["kind"], "unchanged", "{after}");
+    let first = &items[0]["range"]["start"];
+    let line_start = json!({ "line": first["line"], "character": 0 });
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "range": { "start": line_start, "end": line_start }, "text": "\u{3000}\u{3000}" }] }),
+    );
+    let moved = c.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri }, "previousResultId": id }),
+    );
+    assert_eq!(moved["result"]["kind"], "full");
+    assert_ne!(moved["result"]["resultId"], id);
+    let moved_items = moved["result"]["items"].as_array().unwrap();
+    assert_eq!(
+        moved_items.len(),
+        items.len(),
+        "{:?} / {:?}",
+        codes(moved_items),
+        codes(items)
+    );
+    assert_eq!(
+        moved_items[0]["range"]["start"]["character"]
+            .as_u64()
+            .unwrap(),
+        first["character"].as_u64().unwrap() + 2,
+        "the diagnostic moved past the two ideographic spaces inserted before it"
+    );
     let ws = c.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
     let items = ws["result"]["items"].as_array().unwrap();
     assert!(

@@ -14,7 +14,8 @@ reading the diagnostics of that version:
 
 Only the Python standard library is used. Prints one JSON object per mode on
 stdout: {"mode", "n", "p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms",
-"open_ms", "rss_open_kb", "rss_peak_kb"}. RSS is read from /proc/PID/status
+"open_ms", "rss_open_kb", "rss_peak_kb", "reports_full", "reports_unchanged"}
+(pull: how many reports were full lists, how many "unchanged"). RSS is read from /proc/PID/status
 (VmRSS after the document is open and diagnosed, VmHWM at the end).
 
 usage: lsp_latency.py COMITY FILE [--edits N] [--seed S] [--mode push|pull|both]
@@ -146,15 +147,30 @@ def run(exe, path, mode, edits, seed):
                               and m["params"].get("version") == version)
         return lambda m: m.get("id") == req_id
 
+    # Like VS Code, the pull client sends the result id of the last report,
+    # so that the server may answer "unchanged".
+    last = {"id": None, "full": 0, "unchanged": 0}
+
     def pull():
         if mode != "pull":
             return None
-        rid, _ = c.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+        params = {"textDocument": {"uri": uri}}
+        if last["id"] is not None:
+            params["previousResultId"] = last["id"]
+        rid, _ = c.request("textDocument/diagnostic", params)
         return rid
+
+    def pulled(m):
+        if mode == "pull":
+            r = m["result"]
+            last["id"] = r.get("resultId", last["id"])
+            last[r.get("kind", "full")] += 1
 
     t0 = c.notify("textDocument/didOpen", {"textDocument": {
         "uri": uri, "languageId": "markdown", "version": 0, "text": text}})
     t1, m = c.wait(diagnosed(0, pull()), timeout=300)
+    pulled(m)
+    last["full"] = 0
     open_ms = (t1 - t0) * 1000
     ndiag = len(m["params"]["diagnostics"] if mode == "push" else m["result"]["items"])
     rss_open = c.rss_kb("VmRSS")
@@ -175,15 +191,18 @@ def run(exe, path, mode, edits, seed):
         t0 = c.notify("textDocument/didChange", {
             "textDocument": {"uri": uri, "version": v},
             "contentChanges": [{"range": {"start": pos, "end": pos}, "text": "x"}]})
-        t1, _ = c.wait(diagnosed(v, pull()))
+        t1, m = c.wait(diagnosed(v, pull()))
         lat.append((t1 - t0) * 1000)
+        pulled(m)
     rss_peak = c.rss_kb("VmHWM")
     c.close()
     return {"mode": mode, "n": len(lat), "encoding": enc, "diagnostics": ndiag,
             "p50_ms": round(pct(lat, 50), 3), "p90_ms": round(pct(lat, 90), 3),
             "p99_ms": round(pct(lat, 99), 3), "max_ms": round(max(lat), 3),
             "mean_ms": round(statistics.fmean(lat), 3), "open_ms": round(open_ms, 1),
-            "rss_open_kb": rss_open, "rss_peak_kb": rss_peak}
+            "rss_open_kb": rss_open, "rss_peak_kb": rss_peak,
+            "reports_full": last["full"] if mode == "pull" else len(lat),
+            "reports_unchanged": last["unchanged"]}
 
 
 def main():

@@ -140,9 +140,10 @@ pub struct Finding {
     pub message: String,
     /// Why the severity is what it is (escalations, carve-outs, profile).
     pub reasons: Vec<String>,
-    pub citations: Vec<Citation>,
+    /// Shared, so that a re-lint copies findings cheaply.
+    pub citations: std::sync::Arc<[Citation]>,
     pub related: Vec<RelatedDefinition>,
-    pub suggestions: Vec<Suggestion>,
+    pub suggestions: std::sync::Arc<[Suggestion]>,
     /// A hash of the finding's rule and normalised sentence text, stable
     /// across renumbering and moves (for baselines and SARIF fingerprints).
     pub fingerprint: String,

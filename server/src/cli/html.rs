@@ -809,7 +809,7 @@ fn render_finding(
         h.push_str("<p class=\"none\">None cited.</p>");
     } else {
         h.push_str("<ul class=\"plain\">");
-        for c in &f.citations {
+        for c in f.citations.iter() {
             render_citation(h, c, f.lang)?;
         }
         h.push_str("</ul>");
@@ -895,7 +895,7 @@ fn render_finding(
     if repeated.is_none() && !f.suggestions.is_empty() {
         seen.alternatives.push((f.code.clone(), alternatives));
         h.push_str("<h4>Alternative wordings</h4>\n<ol class=\"alts\">\n");
-        for s in &f.suggestions {
+        for s in f.suggestions.iter() {
             let (tag, class) = match s.applicability {
                 Applicability::Safe => ("safe to apply", "ok"),
                 Applicability::Unsafe | Applicability::DisplayOnly => {

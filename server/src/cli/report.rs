@@ -159,7 +159,7 @@ pub fn json_finding(
         range: range(index, text, f.span.start, f.span.end),
         text: f.span.text(text).to_string(),
         reasons: f.reasons.clone(),
-        citations: f.citations.clone(),
+        citations: f.citations.to_vec(),
         related: f
             .related
             .iter()

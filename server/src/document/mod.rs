@@ -495,33 +495,45 @@ impl Document {
         for u in &units {
             blocks::collect(*u, &self.text, &mut fresh);
         }
-        // Old blocks in new coordinates, minus those the edit touched and
-        // those that start inside the rebuilt region (their units were re-read).
-        let old = std::mem::take(&mut self.blocks);
-        let in_region = |b: &Block| region.start <= b.span.start && b.span.start < region.end;
-        let mut kept_before = Vec::with_capacity(old.len());
-        let mut kept_after = Vec::new();
-        for mut b in old {
+        // The old blocks fall into three runs: kept before the region
+        // (untouched by the edit), dropped (touched by the edit, or starting
+        // inside the region, whose units were re-read), and kept after it
+        // (shifted by the edit). The fresh blocks replace the middle run.
+        #[derive(PartialEq)]
+        enum Run {
+            Before,
+            Dropped,
+            After,
+        }
+        let in_region = |start: usize| region.start <= start && start < region.end;
+        let run = |b: &Block| {
             if b.span.end <= edit.start {
-                if !in_region(&b) {
-                    kept_before.push(b);
+                if in_region(b.span.start) {
+                    Run::Dropped
+                } else {
+                    Run::Before
                 }
             } else if b.span.start >= edit.end {
-                b.shift(delta);
-                if !in_region(&b) {
-                    if b.span.start < region.start {
-                        kept_before.push(b);
-                    } else {
-                        kept_after.push(b);
-                    }
+                let start = (b.span.start as isize + delta) as usize;
+                if in_region(start) {
+                    Run::Dropped
+                } else if start < region.start {
+                    Run::Before
+                } else {
+                    Run::After
                 }
+            } else {
+                Run::Dropped
             }
+        };
+        let start = self.blocks.partition_point(|b| run(b) == Run::Before);
+        let end = start + self.blocks[start..].partition_point(|b| run(b) != Run::After);
+        let fresh_len = fresh.len();
+        self.blocks.splice(start..end, fresh);
+        for b in &mut self.blocks[start + fresh_len..] {
+            b.shift(delta);
         }
-        let start = kept_before.len();
-        let end = start + fresh.len();
-        kept_before.extend(fresh);
-        kept_before.extend(kept_after);
-        self.blocks = kept_before;
+        let end = start + fresh_len;
         // The region is a union of whole units, so the blocks fit together; if
         // they ever do not, read the whole tree again rather than be wrong.
         let consistent = self
@@ -594,24 +606,30 @@ impl Document {
     /// The governing-law statement: the one in a clause headed "Governing Law"
     /// (or 适用法律, 争议解决 …) if there is one, else the last one found.
     fn find_governing_law(&self) -> Option<GoverningLaw> {
-        let mut best: Option<(bool, GoverningLaw)> = None;
+        // The last statement under a governing-law heading, else the last one.
+        let mut best: Option<(bool, usize)> = None;
         for (b, block) in self.blocks.iter().enumerate() {
-            let Some(law) = block.governing_law.clone() else {
+            if block.governing_law.is_none() {
                 continue;
-            };
-            let headed = self.block_clause[b].is_some_and(|c| {
-                self.clause_path(c).iter().any(|&id| {
-                    self.clauses[id]
-                        .heading
-                        .as_deref()
-                        .is_some_and(parties::is_governing_law_heading)
-                })
-            });
-            if best.as_ref().is_none_or(|(h, _)| headed || !*h) {
-                best = Some((headed, law));
+            }
+            let mut headed = false;
+            let mut cur = self.block_clause[b];
+            while let Some(id) = cur {
+                let c = &self.clauses[id];
+                if c.heading
+                    .as_deref()
+                    .is_some_and(parties::is_governing_law_heading)
+                {
+                    headed = true;
+                    break;
+                }
+                cur = c.parent;
+            }
+            if best.is_none_or(|(h, _)| headed || !h) {
+                best = Some((headed, b));
             }
         }
-        best.map(|(_, law)| law)
+        best.and_then(|(_, b)| self.blocks[b].governing_law.clone())
     }
 }
 

@@ -247,9 +247,9 @@ pub fn build_finding(
         lang,
         message,
         reasons,
-        citations,
+        citations: citations.into(),
         related,
-        suggestions,
+        suggestions: suggestions.into(),
         fingerprint,
     })
 }

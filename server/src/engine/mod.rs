@@ -163,7 +163,7 @@ fn relint_scoped(
     doc: &Document,
     rules: &RuleSet,
     settings: &Settings,
-    prev: LintState,
+    mut prev: LintState,
     edit: &EditInfo,
 ) -> Option<LintState> {
     let summary = edit.summary;
@@ -249,6 +249,9 @@ fn relint_scoped(
         return None;
     }
     // Keep the findings outside the rebuilt region, moved past the edit.
+    // The reported findings share their suggestions with these: dropped
+    // first, shifting a suggestion copies nothing.
+    drop(std::mem::take(&mut prev.findings));
     let mut raw: Vec<Finding> = Vec::with_capacity(prev.raw.len());
     for mut f in prev.raw {
         if f.sentence.end <= edit.old.start {
@@ -321,7 +324,8 @@ fn relint_scoped(
 fn shift_finding(f: &mut Finding, delta: isize) {
     f.span = f.span.shifted(delta);
     f.sentence = f.sentence.shifted(delta);
-    for s in &mut f.suggestions {
+    // Unique once the previous findings are dropped: no copy.
+    for s in std::sync::Arc::make_mut(&mut f.suggestions) {
         s.span = s.span.shifted(delta);
     }
 }

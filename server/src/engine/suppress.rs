@@ -261,9 +261,9 @@ fn tool_finding(
         lang,
         message,
         reasons: Vec::new(),
-        citations: Vec::new(),
+        citations: Vec::new().into(),
         related: Vec::new(),
-        suggestions: Vec::new(),
+        suggestions: Vec::new().into(),
         fingerprint: super::suggest::fingerprint(code, span.text(doc.text())),
     }
 }

@@ -101,6 +101,64 @@ pub fn diagnostic(state: &State, uri: &Uri, d: &OpenDoc, i: usize, f: &Finding) 
     }
 }
 
+/// What a pulled diagnostic report held, to tell whether the next pull
+/// would report the same diagnostics without building them: the findings'
+/// words and their ranges in the client's coordinates (byte offsets move
+/// with every edit before them; lines and columns mostly do not).
+pub struct Reported {
+    pub id: String,
+    findings: Vec<crate::Finding>,
+    ranges: Vec<Range>,
+}
+
+impl Reported {
+    pub fn of(state: &State, d: &OpenDoc) -> Reported {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let t = text(state, d);
+        Reported {
+            id: format!("r{n}"),
+            findings: d.lint.findings.clone(),
+            ranges: d
+                .lint
+                .findings
+                .iter()
+                .flat_map(|f| finding_ranges(&t, f))
+                .collect(),
+        }
+    }
+
+    /// Whether `d`'s diagnostics are the ones reported.
+    pub fn matches(&self, state: &State, d: &OpenDoc) -> bool {
+        let now = &d.lint.findings;
+        let same_words = self.findings.len() == now.len()
+            && self.findings.iter().zip(now).all(|(a, b)| {
+                a.code == b.code
+                    && a.severity == b.severity
+                    && a.message == b.message
+                    && a.citations == b.citations
+                    && a.fingerprint == b.fingerprint
+                    && a.related.len() == b.related.len()
+                    && a.related
+                        .iter()
+                        .zip(&b.related)
+                        .all(|(x, y)| x.message == y.message)
+            });
+        if !same_words {
+            return false;
+        }
+        let t = text(state, d);
+        now.iter()
+            .flat_map(|f| finding_ranges(&t, f))
+            .eq(self.ranges.iter().copied())
+    }
+}
+
+/// The ranges a finding's diagnostic shows: its own, then its related definitions'.
+fn finding_ranges<'a>(t: &'a Text<'a>, f: &'a crate::Finding) -> impl Iterator<Item = Range> + 'a {
+    std::iter::once(t.range(f.span)).chain(f.related.iter().map(|r| t.range(r.span)))
+}
+
 pub fn diagnostics(state: &State, uri: &Uri, d: &OpenDoc) -> Vec<Diagnostic> {
     d.lint
         .findings
@@ -127,6 +185,7 @@ pub fn closed_doc(state: &mut State, path: &Path) -> Option<OpenDoc> {
         index,
         lint,
         path: Some(path.to_path_buf()),
+        reported: None,
     })
 }
 
@@ -314,7 +373,7 @@ pub fn hover(state: &State, d: &OpenDoc, pos: Position) -> Option<Hover> {
         }
         if !f.citations.is_empty() {
             s.push_str(&format!("### {}\n", l("Legal basis", "法律依据")));
-            for c in &f.citations {
+            for c in f.citations.iter() {
                 let mark = if c.verified {
                     ""
                 } else {

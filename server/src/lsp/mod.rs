@@ -29,6 +29,9 @@ pub(crate) struct OpenDoc {
     pub index: LineIndex,
     pub lint: LintState,
     pub path: Option<PathBuf>,
+    /// What the last pulled report held: a pull whose diagnostics would be
+    /// the same answers "unchanged".
+    pub reported: Option<features::Reported>,
 }
 
 /// The rules and settings that apply under one comity.toml (or none).
@@ -395,6 +398,7 @@ impl LanguageServer for Backend {
                     index,
                     lint,
                     path,
+                    reported: None,
                 },
             );
             ctx.error.clone()
@@ -550,10 +554,35 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let mut state = self.lock();
         let (items, result_id) = match state.docs.get(&uri) {
-            Some(d) => (
-                features::diagnostics(&state, &uri, d),
-                format!("v{}-{}", d.version, d.lint.findings.len()),
-            ),
+            Some(d) => {
+                // The result id names the content: after an edit that moves
+                // no diagnostic, the client is told "unchanged" and keeps
+                // what it shows, instead of reading the same list again.
+                let previous = params.previous_result_id.as_deref();
+                if let Some(r) = &d.reported
+                    && previous == Some(r.id.as_str())
+                    && r.matches(&state, d)
+                {
+                    return Ok(DocumentDiagnosticReportResult::Report(
+                        DocumentDiagnosticReport::Unchanged(
+                            RelatedUnchangedDocumentDiagnosticReport {
+                                related_documents: None,
+                                unchanged_document_diagnostic_report:
+                                    UnchangedDocumentDiagnosticReport {
+                                        result_id: r.id.clone(),
+                                    },
+                            },
+                        ),
+                    ));
+                }
+                let items = features::diagnostics(&state, &uri, d);
+                let reported = features::Reported::of(&state, d);
+                let id = reported.id.clone();
+                if let Some(d) = state.docs.get_mut(&uri) {
+                    d.reported = Some(reported);
+                }
+                (items, id)
+            }
             None => {
                 // Not open: lint it from disk.
                 let Some(path) = uri_path(&uri) else {
