@@ -169,6 +169,25 @@ proptest! {
         }
     }
 
+    /// Past the preamble (the first 200-odd blocks), an edit away from every
+    /// inline definition keeps the parties without reading them again.
+    #[test]
+    fn edits_after_the_preamble_equal_a_fresh_parse(tail in document_text(), edits in prop::collection::vec(edit(), 1..6)) {
+        let preamble = "Acme Co., Ltd., a company incorporated in the PRC (the \"Buyer\")\n\nBuyer: Acme Co., Ltd.\n\n".to_string()
+            + &"Filler paragraph.\n\n".repeat(220);
+        let mut doc = Document::parse(preamble.clone() + &tail);
+        for (at, del, ins) in edits {
+            let len = doc.text().len() - preamble.len();
+            let start = floor_boundary(doc.text(), preamble.len() + (at * len as f64) as usize);
+            let end = floor_boundary(doc.text(), start + del);
+            doc.edit(Span::new(start, end), &ins).unwrap();
+            let fresh = Document::parse(doc.text().to_string());
+            prop_assert!(!fresh.parties().is_empty());
+            prop_assert_eq!(doc.parties(), fresh.parties());
+            prop_assert_eq!(model(&doc), model(&fresh), "after replacing {}..{} with {:?}", start, end, ins);
+        }
+    }
+
     #[test]
     fn incremental_edits_equal_a_fresh_parse(text in document_text(), edits in prop::collection::vec(edit(), 1..8)) {
         let mut doc = Document::parse(text);

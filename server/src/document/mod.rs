@@ -382,6 +382,8 @@ impl Document {
         if self.tree.is_none() {
             self.tree = Some(parse_text(&mut self.parser, &self.text, None));
         }
+        // What the parties were read from, to tell whether they must be read again.
+        let party_sources = parties::party_sources(&self.blocks, &self.terms, &self.text);
         let start_position = point_at(&self.text, span.start);
         let old_end_position = point_at(&self.text, span.end);
         let new_end_position = advance_point(start_position, new_text);
@@ -409,6 +411,7 @@ impl Document {
         let block_delta = self.blocks.len() as isize - old_blocks as isize;
         let old_facts = self.facts_key();
         let old_term_texts = std::mem::take(&mut self.terms);
+        let old_parties = std::mem::take(&mut self.parties);
         let context_blocks = clauses::rebuild(
             &mut self.clauses,
             &mut self.block_clause,
@@ -418,12 +421,43 @@ impl Document {
             block_delta,
             delta,
         );
-        self.rebuild_facts();
+        self.terms = terms::build(&self.blocks, &self.clauses, &self.block_clause, &self.text);
         let terms_changed = old_term_texts.len() != self.terms.len()
             || old_term_texts
                 .iter()
                 .zip(&self.terms)
                 .any(|(a, b)| a.term != b.term || a.form != b.form);
+        // Parties are read again unless the edit lies past the label blocks
+        // and away from every inline definition, and those read the same.
+        let shift = |s: Span| {
+            if s.start >= span.end {
+                s.shifted(delta)
+            } else {
+                s
+            }
+        };
+        let now = parties::party_sources(&self.blocks, &self.terms, &self.text);
+        let parties_stale = terms_changed
+            || party_sources.labels_end >= region.start.min(span.start)
+            || party_sources
+                .inline
+                .iter()
+                .any(|[w, _, _]| w.start <= span.end && span.start <= w.end)
+            || party_sources.inline.len() != now.inline.len()
+            || party_sources
+                .inline
+                .iter()
+                .zip(&now.inline)
+                .any(|(old, new)| old.map(shift) != *new);
+        if parties_stale {
+            self.parties = parties::find_parties(&self.blocks, &self.terms, &self.text);
+        } else {
+            self.parties = old_parties;
+            for p in &mut self.parties {
+                p.shift(span.end, delta);
+            }
+        }
+        self.rebuild_other_facts();
         let definitions_changed = terms_changed
             || old_term_texts
                 .iter()
@@ -559,6 +593,11 @@ impl Document {
     fn rebuild_facts(&mut self) {
         self.terms = terms::build(&self.blocks, &self.clauses, &self.block_clause, &self.text);
         self.parties = parties::find_parties(&self.blocks, &self.terms, &self.text);
+        self.rebuild_other_facts();
+    }
+
+    /// Governing law and languages, from blocks and clauses.
+    fn rebuild_other_facts(&mut self) {
         self.governing_law = self.find_governing_law();
         let mut counts = LangCounts::default();
         for b in &self.blocks {

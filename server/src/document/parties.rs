@@ -286,6 +286,72 @@ fn trim_place(p: &str) -> &str {
 }
 
 /// Reads the parties from the document's definitions and its opening blocks.
+/// Label lines (`Buyer: Acme Co., Ltd.`) are looked for in this many first
+/// blocks, each followed by up to `LABEL_FOLLOWERS` lines of address.
+const LABEL_BLOCKS: usize = 200;
+const LABEL_FOLLOWERS: usize = 4;
+
+/// The text a party is read from for an inline definition: the definition
+/// and up to 400 bytes after it, within its block.
+fn inline_window(blocks: &[Block], t: &DefinedTerm, text: &str) -> Span {
+    let mut context_end = blocks[t.block].span.end.min(t.definition_span.end + 400);
+    // The 400-byte window may end inside a character.
+    while !text.is_char_boundary(context_end) {
+        context_end -= 1;
+    }
+    Span::new(
+        t.definition_span.start,
+        context_end.max(t.definition_span.end),
+    )
+}
+
+/// What [`find_parties`] reads besides the terms' names: for each inline
+/// definition, its window, definition and term spans; and where the label
+/// blocks end. Equal sources over equal text give the same parties.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PartySources {
+    pub inline: Vec<[Span; 3]>,
+    pub labels_end: usize,
+}
+
+pub fn party_sources(blocks: &[Block], terms: &[DefinedTerm], text: &str) -> PartySources {
+    PartySources {
+        inline: terms
+            .iter()
+            .filter(|t| t.form == DefinitionForm::Inline)
+            .map(|t| {
+                [
+                    inline_window(blocks, t, text),
+                    t.definition_span,
+                    t.term_span,
+                ]
+            })
+            .collect(),
+        labels_end: blocks
+            .get(..(LABEL_BLOCKS + LABEL_FOLLOWERS).min(blocks.len()))
+            .and_then(|b| b.last())
+            .map_or(0, |b| b.span.end),
+    }
+}
+
+impl Party {
+    /// Moves the party's spans that lie at or after `at` by `delta`.
+    pub fn shift(&mut self, at: usize, delta: isize) {
+        let mv = |s: &mut Span| {
+            if s.start >= at {
+                *s = s.shifted(delta);
+            }
+        };
+        mv(&mut self.name_span);
+        if let Some(r) = &mut self.role_span {
+            mv(r);
+        }
+        for h in &mut self.hints {
+            mv(&mut h.span);
+        }
+    }
+}
+
 pub fn find_parties(blocks: &[Block], terms: &[DefinedTerm], text: &str) -> Vec<Party> {
     let mut parties: Vec<Party> = Vec::new();
     // Inline definitions whose defining words name an organisation:
@@ -300,15 +366,7 @@ pub fn find_parties(blocks: &[Block], terms: &[DefinedTerm], text: &str) -> Vec<
         if name.is_empty() {
             continue;
         }
-        let mut context_end = blocks[t.block].span.end.min(t.definition_span.end + 400);
-        // The 400-byte window may end inside a character.
-        while !text.is_char_boundary(context_end) {
-            context_end -= 1;
-        }
-        let context = Span::new(
-            t.definition_span.start,
-            context_end.max(t.definition_span.end),
-        );
+        let context = inline_window(blocks, t, text);
         let mut party = Party {
             name,
             name_span,
@@ -331,7 +389,7 @@ pub fn find_parties(blocks: &[Block], terms: &[DefinedTerm], text: &str) -> Vec<
         push_party(&mut parties, party);
     }
     // Label lines: `甲方（买方）：上海某某有限公司`, `Buyer: Acme Co., Ltd.`
-    for (b, block) in blocks.iter().enumerate().take(200) {
+    for (b, block) in blocks.iter().enumerate().take(LABEL_BLOCKS) {
         if block.kind.is_quoted_material() {
             continue;
         }
@@ -364,7 +422,7 @@ pub fn find_parties(blocks: &[Block], terms: &[DefinedTerm], text: &str) -> Vec<
         };
         collect_hints(&mut party, Span::new(name_start, block.span.end), text);
         // Address and registration lines that follow (`住所：…`).
-        for next in blocks.iter().skip(b + 1).take(4) {
+        for next in blocks.iter().skip(b + 1).take(LABEL_FOLLOWERS) {
             let ns = next.span.text(text);
             if ROLE_LABEL.is_match(ns) {
                 break;
