@@ -322,7 +322,7 @@ fn fixes_are_offered_for_unsafe_suggestions_only() {
     let unsafe_suggestions = results
         .iter()
         .flat_map(|r| &r.findings)
-        .flat_map(|f| &f.suggestions)
+        .flat_map(|f| f.suggestions.iter())
         .filter(|s| s.applicability == Applicability::Unsafe)
         .count();
     assert!(unsafe_suggestions > 0);
