@@ -186,7 +186,8 @@ fn findings_of_one_clause_form_one_group_and_unchecked_articles_are_paraphrases(
             date: "2020-01-01".to_string(),
             url: "javascript:alert(1)".to_string(),
             verified: false,
-        }],
+        }]
+        .into(),
         related: vec![RelatedDefinition {
             term: "Sanctions".to_string(),
             span: at("\"Sanctions\" means US sanctions."),
@@ -198,7 +199,8 @@ fn findings_of_one_clause_form_one_group_and_unchecked_articles_are_paraphrases(
             replacement: "Neutral wording.".to_string(),
             applicability: Applicability::Safe,
             note: "Some risk remains.".to_string(),
-        }],
+        }]
+        .into(),
         fingerprint: String::new(),
     };
     let r = FileResult {
