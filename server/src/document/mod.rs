@@ -345,15 +345,21 @@ impl Document {
     /// The label of the clause containing `offset` (`5.1(a)`, `第五条`), or
     /// its heading when it has no number.
     pub fn clause_label_at(&self, offset: usize) -> Option<String> {
-        let id = self.clause_at(offset)?;
-        for c in self.clause_path(id) {
-            let clause = &self.clauses[c];
+        self.clause_label_str_at(offset).map(str::to_string)
+    }
+
+    /// [`Document::clause_label_at`], borrowed.
+    pub fn clause_label_str_at(&self, offset: usize) -> Option<&str> {
+        let mut cur = self.clause_at(offset);
+        while let Some(id) = cur {
+            let clause = &self.clauses[id];
             if let Some(l) = &clause.label {
-                return Some(l.clone());
+                return Some(l);
             }
             if let Some(h) = &clause.heading {
-                return Some(h.clone());
+                return Some(h);
             }
+            cur = clause.parent;
         }
         None
     }

@@ -278,7 +278,10 @@ fn relint_scoped(
         }
         // Numbering elsewhere may have changed the clause's label.
         if !f.code.starts_with('S') {
-            f.clause = doc.clause_label_at(f.sentence.start);
+            let label = doc.clause_label_str_at(f.sentence.start);
+            if f.clause.as_deref() != label {
+                f.clause = label.map(str::to_string);
+            }
         }
         raw.push(f);
     }

@@ -62,6 +62,13 @@ struct Entry {
     regime: Option<usize>,
 }
 
+/// Entries of one automaton, with an index to merge repeated words.
+#[derive(Default)]
+struct Entries {
+    list: Vec<Entry>,
+    index: HashMap<(String, bool, Option<usize>), usize>,
+}
+
 /// What a regime entry is, for the engine's grading.
 #[derive(Debug, Clone)]
 pub struct RegimeInfo {
@@ -133,9 +140,9 @@ impl Lexicon {
             regimes: Vec::new(),
         };
         let mut patterns: Vec<(GroupId, &str, &str)> = Vec::new();
-        let mut trigger_entries: Vec<Entry> = Vec::new();
-        let mut context_entries: Vec<Entry> = Vec::new();
-        let add = |entries: &mut Vec<Entry>,
+        let mut trigger_entries = Entries::default();
+        let mut context_entries = Entries::default();
+        let add = |entries: &mut Entries,
                    raw: &str,
                    group: GroupId,
                    cs_group: bool,
@@ -158,21 +165,22 @@ impl Lexicon {
                 .chars()
                 .next_back()
                 .is_some_and(|c| c.is_ascii_alphanumeric());
-            if let Some(e) = entries.iter_mut().find(|e| {
-                e.text == text && e.case_sensitive == case_sensitive && e.regime == regime
-            }) {
+            let key = (text, case_sensitive, regime);
+            if let Some(&i) = entries.index.get(&key) {
+                let e = &mut entries.list[i];
                 if !e.groups.contains(&group) {
                     e.groups.push(group);
                 }
             } else {
-                entries.push(Entry {
-                    text,
+                entries.list.push(Entry {
+                    text: key.0.clone(),
                     case_sensitive,
                     left_bound,
                     right_bound,
                     groups: vec![group],
                     regime,
                 });
+                entries.index.insert(key, entries.list.len() - 1);
             }
         };
         for (name, group) in &file.groups {
@@ -243,10 +251,10 @@ impl Lexicon {
                 let regexes = Regexes::new(&patterns, lexicon_file);
                 (
                     regexes,
-                    build(context_entries, AhoCorasickKind::NoncontiguousNFA),
+                    build(context_entries.list, AhoCorasickKind::NoncontiguousNFA),
                 )
             });
-            let triggers = build(trigger_entries, AhoCorasickKind::ContiguousNFA);
+            let triggers = build(trigger_entries.list, AhoCorasickKind::ContiguousNFA);
             let (regexes, context) = second.join().expect("building the lexicon does not panic");
             (regexes, triggers, context)
         });
@@ -487,11 +495,12 @@ fn build(entries: Vec<Entry>, kind: AhoCorasickKind) -> Result<Automaton, RuleEr
     if entries.is_empty() {
         return Ok(Automaton { ac: None, entries });
     }
+    // Lower-cased words over lower-cased text find what `ascii_case_insensitive`
+    // would, at the same offsets, and the automaton builds twice as fast.
     let ac = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
         .kind(Some(kind))
-        .build(entries.iter().map(|e| e.text.as_str()))
+        .build(entries.iter().map(|e| e.text.to_ascii_lowercase()))
         .map_err(|e| RuleError {
             file: "clauses/lexicon.toml".into(),
             message: format!("cannot build the word automaton: {e}"),
@@ -504,10 +513,10 @@ fn build(entries: Vec<Entry>, kind: AhoCorasickKind) -> Result<Automaton, RuleEr
 
 fn scan(automaton: &Automaton, masks: &[bool], text: &str, span: Span, out: &mut Vec<Hit>) {
     let Some(ac) = &automaton.ac else { return };
-    let hay = &text.as_bytes()[span.start..span.end];
+    let hay = text.as_bytes()[span.start..span.end].to_ascii_lowercase();
     let start_len = out.len();
     let mut mask_spans: Vec<Span> = Vec::new();
-    for m in ac.find_overlapping_iter(hay) {
+    for m in ac.find_overlapping_iter(&hay) {
         let entry = &automaton.entries[m.pattern().as_usize()];
         let (s, e) = (span.start + m.start(), span.start + m.end());
         if entry.case_sensitive && &text.as_bytes()[s..e] != entry.text.as_bytes() {
