@@ -12,7 +12,7 @@ fuzz_target!(|text: &str| {
     for f in &findings {
         assert!(f.span.start <= f.span.end && f.span.end <= t.len());
         assert!(t.is_char_boundary(f.span.start) && t.is_char_boundary(f.span.end));
-        for s in &f.suggestions {
+        for s in f.suggestions.iter() {
             assert!(
                 s.span.end <= t.len()
                     && t.is_char_boundary(s.span.start)
