@@ -53,6 +53,16 @@ impl Span {
         )
     }
 
+    /// The span after an edit whose old text ended at `at` and changed the
+    /// length by `delta`: moved if it starts at or after `at`, else as it was.
+    pub fn shifted_after(&self, at: usize, delta: isize) -> Span {
+        if self.start >= at {
+            self.shifted(delta)
+        } else {
+            *self
+        }
+    }
+
     pub fn union(&self, other: &Span) -> Span {
         Span::new(self.start.min(other.start), self.end.max(other.end))
     }

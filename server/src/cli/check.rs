@@ -419,21 +419,24 @@ fn stream(
         },
     };
     // The order of the collecting path: by path, inputs before input errors
-    // at the same path.
-    let mut order: Vec<(String, Job)> = inputs
+    // at the same path. Input errors are ready at once; the rest are jobs.
+    let mut order: Vec<(String, Result<usize, FileResult>)> = inputs
         .iter()
         .enumerate()
-        .map(|(i, input)| (input.display(), Job::Lint(i)))
-        .chain(
-            input_errors
-                .iter()
-                .enumerate()
-                .map(|(e, r)| (r.path.clone(), Job::Ready(e))),
-        )
+        .map(|(i, input)| (input.display(), Ok(i)))
+        .chain(input_errors.into_iter().map(|r| (r.path.clone(), Err(r))))
         .collect();
     order.sort_by(|a, b| a.0.cmp(&b.0));
-    let slots: Vec<Job> = order.into_iter().map(|(_, job)| job).collect();
-    let mut ready: Vec<Option<FileResult>> = input_errors.into_iter().map(Some).collect();
+    let mut pending: std::collections::BTreeMap<usize, FileResult> = Default::default();
+    let mut jobs: Vec<(usize, usize)> = Vec::new();
+    for (k, (_, item)) in order.into_iter().enumerate() {
+        match item {
+            Ok(i) => jobs.push((k, i)),
+            Err(r) => {
+                pending.insert(k, r);
+            }
+        }
+    }
 
     let color = use_color(args);
     let fail_on_for = fail_on_for(args, contexts);
@@ -443,15 +446,10 @@ fn stream(
     let mut summary = report::Summary::default();
     let (mut errors, mut failing) = (false, false);
     let written = std::thread::scope(|scope| {
-        let jobs = &slots;
-        let (stop, progress) = (&stop, &progress);
+        let (jobs, stop, progress) = (&jobs, &stop, &progress);
         scope.spawn(move || {
             jobs.iter()
-                .enumerate()
-                .filter_map(|(k, job)| match job {
-                    Job::Lint(i) => Some((k, *i)),
-                    Job::Ready(_) => None,
-                })
+                .copied()
                 .par_bridge()
                 .for_each_with(tx, |tx, (k, i)| {
                     if stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -464,14 +462,6 @@ fn stream(
                     let _ = tx.send((k, r));
                 });
         });
-        let mut pending: std::collections::BTreeMap<usize, FileResult> = slots
-            .iter()
-            .enumerate()
-            .filter_map(|(k, job)| match job {
-                Job::Ready(e) => ready[*e].take().map(|r| (k, r)),
-                Job::Lint(_) => None,
-            })
-            .collect();
         let written = emit(|out| {
             let mut next = 0;
             let mut write_ready = |pending: &mut std::collections::BTreeMap<usize, FileResult>,
@@ -513,21 +503,7 @@ fn stream(
     if let Err(code) = written {
         return code;
     }
-    if errors {
-        ExitCode::from(EXIT_ERROR)
-    } else if failing && !args.exit_zero {
-        ExitCode::from(EXIT_FINDINGS)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Job {
-    /// Lint `inputs[i]`.
-    Lint(usize),
-    /// Report input error `i`.
-    Ready(usize),
+    super::outcome(errors, failing, args.exit_zero)
 }
 
 /// The failing severity for a file: --fail-on, else the `fail_on` of the
@@ -562,21 +538,15 @@ pub(crate) fn finish(args: &CheckArgs, contexts: &Contexts, results: &[FileResul
     if let Err(code) = written {
         return code;
     }
-    if results.iter().any(|r| r.error.is_some()) {
-        return ExitCode::from(EXIT_ERROR);
-    }
-    if args.exit_zero {
-        return ExitCode::SUCCESS;
-    }
+    let errors = results.iter().any(|r| r.error.is_some());
     let fail_on_for = fail_on_for(args, contexts);
-    if results.iter().any(|r| {
-        let threshold = fail_on_for(&r.path);
-        r.findings.iter().any(|f| f.severity >= threshold)
-    }) {
-        ExitCode::from(EXIT_FINDINGS)
-    } else {
-        ExitCode::SUCCESS
-    }
+    let failing = !errors
+        && !args.exit_zero
+        && results.iter().any(|r| {
+            let threshold = fail_on_for(&r.path);
+            r.findings.iter().any(|f| f.severity >= threshold)
+        });
+    super::outcome(errors, failing, args.exit_zero)
 }
 
 /// One thing to lint: a file on disk or standard input.
@@ -744,7 +714,7 @@ fn lint_input(input: &Input, contexts: &Contexts, report_unused: bool) -> FileRe
             (name.clone(), r)
         }
     };
-    let display = name.display().to_string();
+    let display = input.display();
     let text = match read {
         Ok(t) => t,
         Err(e) => return error_result(&display, e),

@@ -145,6 +145,18 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The exit code of a run: input errors first, then failing findings unless
+/// `--exit-zero`.
+pub(crate) fn outcome(errors: bool, failing: bool, exit_zero: bool) -> ExitCode {
+    if errors {
+        ExitCode::from(EXIT_ERROR)
+    } else if failing && !exit_zero {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 /// Writes to stdout; a closed pipe (`comity … | head`) is not an error.
 pub(crate) fn emit(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), ExitCode> {
     let stdout = std::io::stdout();

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::check::{CheckArgs, Contexts};
-use super::{EXIT_ERROR, EXIT_FINDINGS, FailOn};
+use super::{EXIT_ERROR, FailOn};
 use crate::document::{Document, Lang};
 use crate::engine::lint;
 use crate::finding::{Applicability, Finding, Severity};
@@ -187,13 +187,7 @@ pub fn run(args: &CheckArgs, contexts: &Contexts) -> ExitCode {
     if out.flush().is_err() {
         return ExitCode::SUCCESS;
     }
-    if any_error {
-        ExitCode::from(EXIT_ERROR)
-    } else if any_finding && !args.exit_zero {
-        ExitCode::from(EXIT_FINDINGS)
-    } else {
-        ExitCode::SUCCESS
-    }
+    super::outcome(any_error, any_finding, args.exit_zero)
 }
 
 fn answer(

@@ -214,26 +214,23 @@ impl Document {
     #[doc(hidden)]
     pub fn parse_in_pieces(text: String, piece: usize) -> Document {
         use rayon::prelude::*;
-        let cuts = piece_cuts(&text, piece);
-        let blocks = if cuts.len() <= 2 {
-            let tree = parse_text(&mut new_parser(), &text, None);
-            let mut blocks = Vec::new();
-            blocks::collect(tree.root_node(), &text, &mut blocks);
-            blocks
-        } else {
-            let pieces: Vec<Vec<Block>> = cuts
-                .par_windows(2)
-                .map(|w| {
-                    let (start, end) = (w[0], w[1]);
-                    let part = &text[start..end];
-                    let tree = parse_text(&mut new_parser(), part, None);
-                    let mut blocks = Vec::new();
-                    blocks::collect(tree.root_node(), part, &mut blocks);
+        let mut pieces: Vec<Vec<Block>> = piece_cuts(&text, piece)
+            .par_windows(2)
+            .map(|w| {
+                let (start, end) = (w[0], w[1]);
+                let part = &text[start..end];
+                let tree = parse_text(&mut new_parser(), part, None);
+                let mut blocks = Vec::new();
+                blocks::collect(tree.root_node(), part, &mut blocks);
+                if start > 0 {
                     blocks.iter_mut().for_each(|b| b.shift(start as isize));
-                    blocks
-                })
-                .collect();
-            pieces.concat()
+                }
+                blocks
+            })
+            .collect();
+        let blocks = match pieces.len() {
+            1 => pieces.pop().expect("one piece"),
+            _ => pieces.concat(),
         };
         Document::with_blocks(text, new_parser(), None, blocks)
     }
@@ -333,13 +330,12 @@ impl Document {
 
     /// The ancestors of a clause, innermost first, the clause itself included.
     pub fn clause_path(&self, id: ClauseId) -> Vec<ClauseId> {
-        let mut path = vec![id];
-        let mut cur = self.clauses[id].parent;
-        while let Some(p) = cur {
-            path.push(p);
-            cur = self.clauses[p].parent;
-        }
-        path
+        self.ancestors(id).collect()
+    }
+
+    /// [`Document::clause_path`] without collecting it.
+    pub fn ancestors(&self, id: ClauseId) -> impl Iterator<Item = ClauseId> + '_ {
+        std::iter::successors(Some(id), |&c| self.clauses[c].parent)
     }
 
     /// The label of the clause containing `offset` (`5.1(a)`, `第五条`), or
@@ -350,18 +346,10 @@ impl Document {
 
     /// [`Document::clause_label_at`], borrowed.
     pub fn clause_label_str_at(&self, offset: usize) -> Option<&str> {
-        let mut cur = self.clause_at(offset);
-        while let Some(id) = cur {
-            let clause = &self.clauses[id];
-            if let Some(l) = &clause.label {
-                return Some(l);
-            }
-            if let Some(h) = &clause.heading {
-                return Some(h);
-            }
-            cur = clause.parent;
-        }
-        None
+        self.ancestors(self.clause_at(offset)?).find_map(|c| {
+            let clause = &self.clauses[c];
+            clause.label.as_deref().or(clause.heading.as_deref())
+        })
     }
 
     /// Sentences of a span of the text.
@@ -435,13 +423,6 @@ impl Document {
                 .any(|(a, b)| a.term != b.term || a.form != b.form);
         // Parties are read again unless the edit lies past the label blocks
         // and away from every inline definition, and those read the same.
-        let shift = |s: Span| {
-            if s.start >= span.end {
-                s.shifted(delta)
-            } else {
-                s
-            }
-        };
         let now = parties::party_sources(&self.blocks, &self.terms, &self.text);
         let parties_stale = terms_changed
             || party_sources.labels_end >= region.start.min(span.start)
@@ -454,7 +435,7 @@ impl Document {
                 .inline
                 .iter()
                 .zip(&now.inline)
-                .any(|(old, new)| old.map(shift) != *new);
+                .any(|(old, new)| old.map(|s| s.shifted_after(span.end, delta)) != *new);
         if parties_stale {
             self.parties = parties::find_parties(&self.blocks, &self.terms, &self.text);
         } else {
@@ -657,19 +638,14 @@ impl Document {
             if block.governing_law.is_none() {
                 continue;
             }
-            let mut headed = false;
-            let mut cur = self.block_clause[b];
-            while let Some(id) = cur {
-                let c = &self.clauses[id];
-                if c.heading
-                    .as_deref()
-                    .is_some_and(parties::is_governing_law_heading)
-                {
-                    headed = true;
-                    break;
-                }
-                cur = c.parent;
-            }
+            let headed = self.block_clause[b].is_some_and(|c| {
+                self.ancestors(c).any(|id| {
+                    self.clauses[id]
+                        .heading
+                        .as_deref()
+                        .is_some_and(parties::is_governing_law_heading)
+                })
+            });
             if best.is_none_or(|(h, _)| headed || !h) {
                 best = Some((headed, b));
             }

@@ -285,7 +285,6 @@ fn trim_place(p: &str) -> &str {
     p.trim_end_matches(['.', ' '])
 }
 
-/// Reads the parties from the document's definitions and its opening blocks.
 /// Label lines (`Buyer: Acme Co., Ltd.`) are looked for in this many first
 /// blocks, each followed by up to `LABEL_FOLLOWERS` lines of address.
 const LABEL_BLOCKS: usize = 200;
@@ -337,21 +336,17 @@ pub fn party_sources(blocks: &[Block], terms: &[DefinedTerm], text: &str) -> Par
 impl Party {
     /// Moves the party's spans that lie at or after `at` by `delta`.
     pub fn shift(&mut self, at: usize, delta: isize) {
-        let mv = |s: &mut Span| {
-            if s.start >= at {
-                *s = s.shifted(delta);
-            }
-        };
-        mv(&mut self.name_span);
+        self.name_span = self.name_span.shifted_after(at, delta);
         if let Some(r) = &mut self.role_span {
-            mv(r);
+            *r = r.shifted_after(at, delta);
         }
         for h in &mut self.hints {
-            mv(&mut h.span);
+            h.span = h.span.shifted_after(at, delta);
         }
     }
 }
 
+/// Reads the parties from the document's definitions and its opening blocks.
 pub fn find_parties(blocks: &[Block], terms: &[DefinedTerm], text: &str) -> Vec<Party> {
     let mut parties: Vec<Party> = Vec::new();
     // Inline definitions whose defining words name an organisation:

@@ -265,12 +265,7 @@ fn relint_scoped(
         }
         // A definition it points to may have moved or changed length.
         for r in &mut f.related {
-            let old = r.span;
-            let start = if old.start >= edit.old.end {
-                (old.start as isize + delta) as usize
-            } else {
-                old.start
-            };
+            let start = r.span.shifted_after(edit.old.end, delta).start;
             r.span = terms
                 .iter()
                 .find(|t| t.term == r.term && t.definition_span.start == start)?

@@ -588,6 +588,7 @@ impl LanguageServer for Backend {
                 let Some(path) = uri_path(&uri) else {
                     return Ok(empty_report());
                 };
+                // Files on disk are read afresh each time: always in full.
                 match features::closed_doc(&mut state, &path) {
                     Some(od) => (
                         features::diagnostics(&state, &uri, &od),
@@ -597,16 +598,6 @@ impl LanguageServer for Backend {
                 }
             }
         };
-        if params.previous_result_id.as_deref() == Some(result_id.as_str()) && result_id != "disk" {
-            return Ok(DocumentDiagnosticReportResult::Report(
-                DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
-                    related_documents: None,
-                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
-                        result_id,
-                    },
-                }),
-            ));
-        }
         Ok(DocumentDiagnosticReportResult::Report(
             DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
                 related_documents: None,

@@ -419,6 +419,8 @@ impl Regexes {
     fn new(patterns: &[(GroupId, &str, &str)], file: &str) -> Result<Regexes, RuleError> {
         let mut out = Regexes::default();
         let mut literals: Vec<Vec<u8>> = Vec::new();
+        // Literals already gated, lower-cased (the gate ignores ASCII case).
+        let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
         for (i, &(id, name, pattern)) in patterns.iter().enumerate() {
             out.groups.push(id);
             out.patterns.push(pattern.to_string());
@@ -431,14 +433,11 @@ impl Regexes {
                 None => out.ungated.push(i),
                 Some(lits) => {
                     for l in lits {
-                        let k = match literals.iter().position(|x| x.eq_ignore_ascii_case(&l)) {
-                            Some(k) => k,
-                            None => {
-                                literals.push(l);
-                                out.gate_opens.push(Vec::new());
-                                literals.len() - 1
-                            }
-                        };
+                        let k = *seen.entry(l.to_ascii_lowercase()).or_insert_with(|| {
+                            literals.push(l);
+                            out.gate_opens.push(Vec::new());
+                            literals.len() - 1
+                        });
                         if !out.gate_opens[k].contains(&i) {
                             out.gate_opens[k].push(i);
                         }
