@@ -284,6 +284,25 @@ def extended(params, i):
     return None, len(params)
 
 
+# SGR codes that set attributes to fixed values.
+SGR_SET = {
+    1: [("bold", True)],
+    2: [("dim", True)],
+    3: [("italic", True)],
+    7: [("reverse", True)],
+    9: [("strike", True)],
+    21: [("underline", True)],
+    22: [("bold", False), ("dim", False)],
+    23: [("italic", False)],
+    24: [("underline", False)],
+    27: [("reverse", False)],
+    29: [("strike", False)],
+    39: [("fg", None)],
+    49: [("bg", None)],
+    59: [("ul", None)],
+}
+
+
 def sgr(attr, arg):
     params = [p.split(":") for p in (arg.split(";") if arg else ["0"])]
     i = 0
@@ -300,40 +319,15 @@ def sgr(attr, arg):
             continue
         if code == 0:
             attr.reset()
-        elif code == 1:
-            attr.bold = True
-        elif code == 2:
-            attr.dim = True
-        elif code == 3:
-            attr.italic = True
         elif code == 4:
             attr.underline = len(params[i]) < 2 or params[i][1] != "0"
-        elif code == 7:
-            attr.reverse = True
-        elif code == 9:
-            attr.strike = True
-        elif code == 21:
-            attr.underline = True
-        elif code == 22:
-            attr.bold = attr.dim = False
-        elif code == 23:
-            attr.italic = False
-        elif code == 24:
-            attr.underline = False
-        elif code == 27:
-            attr.reverse = False
-        elif code == 29:
-            attr.strike = False
+        elif code in SGR_SET:
+            for name, value in SGR_SET[code]:
+                setattr(attr, name, value)
         elif 30 <= code <= 37:
             attr.fg = BASE16[code - 30]
-        elif code == 39:
-            attr.fg = None
-        elif code == 59:
-            attr.ul = None
         elif 40 <= code <= 47:
             attr.bg = BASE16[code - 40]
-        elif code == 49:
-            attr.bg = None
         elif 90 <= code <= 97:
             attr.fg = BASE16[code - 90 + 8]
         elif 100 <= code <= 107:
