@@ -148,10 +148,10 @@ proptest! {
             .prop_map(|v| v.concat().replace("```", "`")),
         piece_len in prop_oneof![Just(1usize), 1usize..200],
     ) {
-        let whole = Document::parse(text.clone());
+        let whole = Document::parse_whole(text.clone());
         let pieces = Document::parse_in_pieces(text, piece_len);
         check_spans(&pieces);
-        prop_assert!(pieces.tree().is_none());
+        prop_assert!(!pieces.keeps_trees());
         prop_assert_eq!(model(&pieces), model(&whole));
     }
 
@@ -164,7 +164,7 @@ proptest! {
             let start = floor_boundary(doc.text(), (at * len as f64) as usize);
             let end = floor_boundary(doc.text(), start + del);
             doc.edit(Span::new(start, end), &ins).unwrap();
-            let fresh = Document::parse(doc.text().to_string());
+            let fresh = Document::parse_whole(doc.text().to_string());
             prop_assert_eq!(model(&doc), model(&fresh));
         }
     }
@@ -181,23 +181,30 @@ proptest! {
             let start = floor_boundary(doc.text(), preamble.len() + (at * len as f64) as usize);
             let end = floor_boundary(doc.text(), start + del);
             doc.edit(Span::new(start, end), &ins).unwrap();
-            let fresh = Document::parse(doc.text().to_string());
+            let fresh = Document::parse_whole(doc.text().to_string());
             prop_assert!(!fresh.parties().is_empty());
             prop_assert_eq!(doc.parties(), fresh.parties());
             prop_assert_eq!(model(&doc), model(&fresh), "after replacing {}..{} with {:?}", start, end, ins);
         }
     }
 
+    /// Edits re-parse the piece they fall in, or join pieces when they
+    /// touch the blank line between two or make or break a code fence or
+    /// an HTML comment; with any size of piece, the model is a whole parse's.
     #[test]
-    fn incremental_edits_equal_a_fresh_parse(text in document_text(), edits in prop::collection::vec(edit(), 1..8)) {
-        let mut doc = Document::parse(text);
+    fn incremental_edits_equal_a_fresh_parse(
+        text in document_text(),
+        edits in prop::collection::vec(edit(), 1..8),
+        piece_len in prop_oneof![Just(usize::MAX), 1usize..120],
+    ) {
+        let mut doc = Document::parse_editable_in_pieces(text, piece_len);
         for (at, del, ins) in edits {
             let len = doc.text().len();
             let start = floor_boundary(doc.text(), (at * len as f64) as usize);
             let end = floor_boundary(doc.text(), start + del);
             doc.edit(Span::new(start, end), &ins).unwrap();
             check_spans(&doc);
-            let fresh = Document::parse(doc.text().to_string());
+            let fresh = Document::parse_whole(doc.text().to_string());
             prop_assert_eq!(model(&doc), model(&fresh), "after replacing {}..{} with {:?}", start, end, ins);
         }
     }
@@ -261,4 +268,27 @@ fn party_context_window_ends_on_a_char_boundary() {
             &comity::Settings::default(),
         );
     }
+}
+
+#[test]
+fn a_keystroke_re_parses_one_piece_and_a_code_fence_joins_the_rest() {
+    let text = "1.1 The Buyer shall pay the price.\n\n".repeat(40);
+    // Pieces of one byte: a cut at every blank line.
+    let mut doc = Document::parse_editable_in_pieces(text, 1);
+    let pieces = doc.piece_count();
+    assert_eq!(pieces, 40);
+    let middle = doc.text().len() / 2;
+    let at = middle + doc.text()[middle..].find("Buyer").unwrap();
+    doc.edit(Span::new(at, at), "x").unwrap();
+    assert_eq!(doc.piece_count(), pieces, "a keystroke keeps the pieces");
+    // Deleting the blank line between two paragraphs joins their pieces.
+    let blank = at + doc.text()[at..].find("\n\n").unwrap();
+    doc.edit(Span::new(blank, blank + 1), "").unwrap();
+    assert_eq!(doc.piece_count(), pieces - 1, "the cut is gone");
+    assert_eq!(model(&doc), model(&Document::parse_whole(doc.text())));
+    // A code fence may hold blank lines: everything after it is one piece.
+    let first = doc.text()[..at].matches("\n\n").count();
+    doc.edit(Span::new(at, at), "```\n").unwrap();
+    assert_eq!(doc.piece_count(), first + 1);
+    assert_eq!(model(&doc), model(&Document::parse_whole(doc.text())));
 }

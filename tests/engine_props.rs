@@ -64,10 +64,11 @@ proptest! {
     fn relint_equals_lint_from_scratch(
         pieces in prop::collection::vec(piece(), 1..14),
         edits in prop::collection::vec((0.0..=1.0f64, 0usize..30, edit_text()), 1..6),
+        piece_len in prop_oneof![Just(usize::MAX), 1usize..120],
     ) {
         let rules = RuleSet::builtin();
         let settings = Settings::default();
-        let mut doc = Document::parse(pieces.concat());
+        let mut doc = Document::parse_editable_in_pieces(pieces.concat(), piece_len);
         let mut state = lint_state(&doc, rules, &settings);
         for (at, del, ins) in edits {
             let len = doc.text().len();
@@ -77,7 +78,7 @@ proptest! {
             let summary = doc.edit(Span::new(start, end), &ins).unwrap();
             let info = EditInfo { old: Span::new(start, end), removed: &removed, inserted_len: ins.len(), summary: &summary };
             state = relint(&doc, rules, &settings, std::mem::take(&mut state), &info);
-            let fresh = lint(&Document::parse(doc.text().to_string()), rules, &settings);
+            let fresh = lint(&Document::parse_whole(doc.text().to_string()), rules, &settings);
             prop_assert_eq!(&state.findings, &fresh, "after replacing {}..{} with {:?} in {:?}", start, end, ins, doc.text());
         }
     }

@@ -37,9 +37,10 @@ pub fn warm_up() {
 pub struct Document {
     text: String,
     parser: Parser,
-    /// None for a document parsed with [`Document::parse_once`]; the first
-    /// edit parses it in full.
-    tree: Option<Tree>,
+    /// The syntax trees of the pieces of the text, in order (see [`Piece`]);
+    /// empty for a document parsed with [`Document::parse_once`], until the
+    /// first edit parses it.
+    pieces: Vec<Piece>,
     blocks: Vec<Block>,
     /// For each block, the innermost clause it belongs to.
     block_clause: Vec<Option<ClauseId>>,
@@ -114,8 +115,41 @@ fn new_parser() -> Parser {
     parser
 }
 
-/// Texts longer than this are parsed in pieces by [`Document::parse_once`].
+/// The syntax tree of one piece of the text: from `start` to the next
+/// piece's start (or the end of the text), with node offsets relative to
+/// `start`. Pieces are cut after blank lines, where the grammar starts
+/// afresh, so the blocks read from the pieces are those of a whole parse,
+/// and an edit re-parses only the piece it falls in.
+struct Piece {
+    start: usize,
+    tree: Tree,
+}
+
+/// Texts longer than this are parsed in pieces by [`Document::parse_once`],
+/// in parallel.
 const PIECE_BYTES: usize = 1 << 20;
+
+/// The pieces of a document that is edited: small, so that a keystroke
+/// re-parses a few kilobytes. (An incremental parse of a whole long text
+/// still walks the syntax nodes after the edit that it reuses.)
+const EDIT_PIECE_BYTES: usize = 16 << 10;
+
+/// Text that may open or close a construct spanning blank lines (a code
+/// fence, an HTML comment): an edit that makes or breaks one joins the
+/// pieces from there on.
+const SPANS_BLANK_LINES: [&[u8]; 4] = [b"```", b"~~~", b"<!--", b"-->"];
+
+fn spans_blank_lines(bytes: &[u8]) -> bool {
+    SPANS_BLANK_LINES
+        .iter()
+        .any(|p| memchr::memmem::find(bytes, p).is_some())
+}
+
+/// `text[span]` with `pad` bytes either side, as bytes (the ends need not
+/// fall on character boundaries).
+fn padded(text: &str, span: Span, pad: usize) -> &[u8] {
+    &text.as_bytes()[span.start.saturating_sub(pad)..(span.end + pad).min(text.len())]
+}
 
 /// Where to cut `text` into pieces of about `piece` bytes: after a blank
 /// line (`\n\n`), where every block has ended and the grammar starts afresh.
@@ -190,15 +224,55 @@ fn advance_point(start: Point, inserted: &str) -> Point {
     }
 }
 
+/// Parses `text` in pieces cut at `cuts` (see [`piece_cuts`]), in
+/// parallel. Returns the blocks and, if `keep`, the pieces' trees.
+fn parse_pieces(text: &str, cuts: &[usize], keep: bool) -> (Vec<Block>, Vec<Piece>) {
+    use rayon::prelude::*;
+    let parsed: Vec<(Vec<Block>, Option<Piece>)> = cuts
+        .par_windows(2)
+        .map(|w| {
+            let (start, end) = (w[0], w[1]);
+            let part = &text[start..end];
+            let tree = parse_text(&mut new_parser(), part, None);
+            let mut blocks = Vec::new();
+            blocks::collect(tree.root_node(), part, &mut blocks);
+            if start > 0 {
+                blocks.iter_mut().for_each(|b| b.shift(start as isize));
+            }
+            (blocks, keep.then_some(Piece { start, tree }))
+        })
+        .collect();
+    let mut blocks = Vec::new();
+    let mut pieces = Vec::new();
+    for (b, p) in parsed {
+        if blocks.is_empty() {
+            blocks = b;
+        } else {
+            blocks.extend(b);
+        }
+        pieces.extend(p);
+    }
+    (blocks, pieces)
+}
+
 impl Document {
     /// Parses a draft. Any text parses; malformed structure becomes paragraphs.
     pub fn parse(text: impl Into<String>) -> Document {
-        let text = text.into();
-        let mut parser = new_parser();
-        let tree = parse_text(&mut parser, &text, None);
-        let mut blocks = Vec::new();
-        blocks::collect(tree.root_node(), &text, &mut blocks);
-        Document::with_blocks(text, parser, Some(tree), blocks)
+        Document::parse_editable_in_pieces(text.into(), EDIT_PIECE_BYTES)
+    }
+
+    /// [`Document::parse`] with the whole text in one syntax tree (tests
+    /// compare the pieces with it).
+    #[doc(hidden)]
+    pub fn parse_whole(text: impl Into<String>) -> Document {
+        Document::parse_editable_in_pieces(text.into(), usize::MAX)
+    }
+
+    /// [`Document::parse`] with pieces of about `piece` bytes.
+    #[doc(hidden)]
+    pub fn parse_editable_in_pieces(text: String, piece: usize) -> Document {
+        let (blocks, pieces) = parse_pieces(&text, &piece_cuts(&text, piece), true);
+        Document::with_blocks(text, pieces, blocks)
     }
 
     /// Parses a draft to lint it once (`comity check`): the syntax tree is
@@ -213,38 +287,15 @@ impl Document {
     /// use small pieces to exercise the seams).
     #[doc(hidden)]
     pub fn parse_in_pieces(text: String, piece: usize) -> Document {
-        use rayon::prelude::*;
-        let mut pieces: Vec<Vec<Block>> = piece_cuts(&text, piece)
-            .par_windows(2)
-            .map(|w| {
-                let (start, end) = (w[0], w[1]);
-                let part = &text[start..end];
-                let tree = parse_text(&mut new_parser(), part, None);
-                let mut blocks = Vec::new();
-                blocks::collect(tree.root_node(), part, &mut blocks);
-                if start > 0 {
-                    blocks.iter_mut().for_each(|b| b.shift(start as isize));
-                }
-                blocks
-            })
-            .collect();
-        let blocks = match pieces.len() {
-            1 => pieces.pop().expect("one piece"),
-            _ => pieces.concat(),
-        };
-        Document::with_blocks(text, new_parser(), None, blocks)
+        let (blocks, _) = parse_pieces(&text, &piece_cuts(&text, piece), false);
+        Document::with_blocks(text, Vec::new(), blocks)
     }
 
-    fn with_blocks(
-        text: String,
-        parser: Parser,
-        tree: Option<Tree>,
-        blocks: Vec<Block>,
-    ) -> Document {
+    fn with_blocks(text: String, pieces: Vec<Piece>, blocks: Vec<Block>) -> Document {
         let mut doc = Document {
             text,
-            parser,
-            tree,
+            parser: new_parser(),
+            pieces,
             blocks,
             block_clause: Vec::new(),
             clauses: Vec::new(),
@@ -267,10 +318,22 @@ impl Document {
         self.text
     }
 
-    /// The syntax tree (none after [`Document::parse_once`]). It covers the
-    /// text plus one virtual newline at the end.
-    pub fn tree(&self) -> Option<&Tree> {
-        self.tree.as_ref()
+    /// Whether the syntax trees are kept (not after [`Document::parse_once`]
+    /// until the first edit).
+    #[doc(hidden)]
+    pub fn keeps_trees(&self) -> bool {
+        !self.pieces.is_empty()
+    }
+
+    /// The number of pieces the text is parsed in (tests).
+    #[doc(hidden)]
+    pub fn piece_count(&self) -> usize {
+        self.pieces.len()
+    }
+
+    /// Where piece `k` ends: where the next begins, or the end of the text.
+    fn piece_end(&self, k: usize) -> usize {
+        self.pieces.get(k + 1).map_or(self.text.len(), |p| p.start)
     }
 
     pub fn blocks(&self) -> &[Block] {
@@ -373,35 +436,69 @@ impl Document {
                 return Err(EditError::NotCharBoundary { offset });
             }
         }
-        if self.tree.is_none() {
-            self.tree = Some(parse_text(&mut self.parser, &self.text, None));
+        if self.pieces.is_empty() {
+            let cuts = piece_cuts(&self.text, EDIT_PIECE_BYTES);
+            self.pieces = parse_pieces(&self.text, &cuts, true).1;
         }
         // What the parties were read from, to tell whether they must be read again.
         let party_sources = parties::party_sources(&self.blocks, &self.terms, &self.text);
-        let start_position = point_at(&self.text, span.start);
-        let old_end_position = point_at(&self.text, span.end);
-        let new_end_position = advance_point(start_position, new_text);
         let new_end = span.start + new_text.len();
-        self.text.replace_range(span.start..span.end, new_text);
-        let input_edit = InputEdit {
-            start_byte: span.start,
-            old_end_byte: span.end,
-            new_end_byte: new_end,
-            start_position,
-            old_end_position,
-            new_end_position,
-        };
-        let mut old_tree = self.tree.take().expect("parsed above");
-        old_tree.edit(&input_edit);
-        let new_tree = parse_text(&mut self.parser, &self.text, Some(&old_tree));
-        let mut dirty = Span::new(span.start, new_end);
-        for r in old_tree.changed_ranges(&new_tree) {
-            dirty = dirty.union(&Span::new(r.start_byte, r.end_byte));
-        }
-        self.tree = Some(new_tree);
         let delta = new_end as isize - span.end as isize;
+        // The pieces the edit falls in: it must leave the blank line that
+        // ends a piece alone, and make or break no construct that spans
+        // blank lines; otherwise pieces are joined.
+        let k = self.pieces.partition_point(|p| p.start <= span.start) - 1;
+        let mut j = k;
+        while j + 1 < self.pieces.len() && span.end + 2 > self.pieces[j + 1].start {
+            j += 1;
+        }
+        let old_window = padded(&self.text, span, 3);
+        if self.pieces.len() > 1 && spans_blank_lines(old_window) {
+            j = self.pieces.len() - 1;
+        }
+        let start = self.pieces[k].start;
+        let old_len = self.text.len();
+        let start_position = point_at(&self.text[start..], span.start - start);
+        let old_end_position = point_at(&self.text[start..], span.end - start);
+        self.text.replace_range(span.start..span.end, new_text);
+        if self.pieces.len() > 1
+            && spans_blank_lines(padded(&self.text, Span::new(span.start, new_end), 3))
+        {
+            j = self.pieces.len() - 1;
+        }
+        let old_piece_end = self.pieces.get(j + 1).map_or(old_len, |p| p.start);
+        for p in &mut self.pieces[j + 1..] {
+            p.start = (p.start as isize + delta) as usize;
+        }
+        let piece_end = (old_piece_end as isize + delta) as usize;
+        let mut dirty = Span::new(span.start, new_end);
+        if k == j {
+            let input_edit = InputEdit {
+                start_byte: span.start - start,
+                old_end_byte: span.end - start,
+                new_end_byte: new_end - start,
+                start_position,
+                old_end_position,
+                new_end_position: advance_point(start_position, new_text),
+            };
+            let old_tree = &mut self.pieces[k].tree;
+            old_tree.edit(&input_edit);
+            let new_tree = parse_text(
+                &mut self.parser,
+                &self.text[start..piece_end],
+                Some(old_tree),
+            );
+            for r in old_tree.changed_ranges(&new_tree) {
+                dirty = dirty.union(&Span::new(start + r.start_byte, start + r.end_byte));
+            }
+            self.pieces[k].tree = new_tree;
+        } else {
+            let tree = parse_text(&mut self.parser, &self.text[start..piece_end], None);
+            self.pieces.splice(k..=j, [Piece { start, tree }]);
+            dirty = dirty.union(&Span::new(start, piece_end));
+        }
         let old_blocks = self.blocks.len();
-        let (rebuilt, region) = self.rebuild_blocks(span, delta, dirty);
+        let (rebuilt, region) = self.rebuild_blocks(span, delta, dirty, k);
         let block_delta = self.blocks.len() as isize - old_blocks as isize;
         let old_facts = self.facts_key();
         let old_term_texts = std::mem::take(&mut self.terms);
@@ -493,28 +590,31 @@ impl Document {
         edit: Span,
         delta: isize,
         dirty: Span,
+        piece: usize,
     ) -> (std::ops::Range<usize>, Span) {
-        // The units of the new tree that overlap the dirty region.
-        let tree = self.tree.as_ref().expect("an edited document has a tree");
-        let root = tree.root_node();
+        // The units of the piece's new tree that overlap the dirty region
+        // (the tree's offsets are relative to the piece).
+        let (start, end) = (self.pieces[piece].start, self.piece_end(piece));
+        let part = &self.text[start..end];
+        let root = self.pieces[piece].tree.root_node();
         let mut units = Vec::new();
-        collect_units(root, dirty, &mut units);
+        // (The tree ends with a virtual newline past the piece.)
+        let dirty = Span::new(dirty.start.clamp(start, end), dirty.end.clamp(start, end));
+        collect_units(root, dirty.shifted(-(start as isize)), &mut units);
         let region = match (units.first(), units.last()) {
-            (Some(first), Some(last)) => {
-                Span::new(first.start_byte(), last.end_byte().min(self.text.len()))
-            }
-            _ => Span::new(
-                dirty.start.min(self.text.len()),
-                dirty.end.min(self.text.len()),
+            (Some(first), Some(last)) => Span::new(
+                start + first.start_byte(),
+                start + last.end_byte().min(part.len()),
             ),
+            _ => dirty,
         };
-        let region = region.union(&Span::new(
-            dirty.start.min(self.text.len()),
-            dirty.end.min(self.text.len()),
-        ));
+        let region = region.union(&dirty);
         let mut fresh = Vec::new();
         for u in &units {
-            blocks::collect(*u, &self.text, &mut fresh);
+            blocks::collect(*u, part, &mut fresh);
+        }
+        if start > 0 {
+            fresh.iter_mut().for_each(|b| b.shift(start as isize));
         }
         // The old blocks fall into three runs: kept before the region
         // (untouched by the edit), dropped (touched by the edit, or starting
@@ -563,7 +663,17 @@ impl Document {
             .all(|w| w[0].span.end <= w[1].span.start);
         if !consistent {
             let mut all = Vec::new();
-            blocks::collect(tree.root_node(), &self.text, &mut all);
+            for (k, p) in self.pieces.iter().enumerate() {
+                let from = all.len();
+                blocks::collect(
+                    p.tree.root_node(),
+                    &self.text[p.start..self.piece_end(k)],
+                    &mut all,
+                );
+                all[from..]
+                    .iter_mut()
+                    .for_each(|b| b.shift(p.start as isize));
+            }
             self.blocks = all;
             return (0..self.blocks.len(), Span::new(0, self.text.len()));
         }
