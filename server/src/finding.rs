@@ -86,7 +86,7 @@ pub enum Applicability {
 }
 
 /// A reference to the law or an official statement that a finding rests on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Citation {
     /// Short id of the instrument in `clauses/instruments.toml`, e.g. `prc-afsl`.
     pub id: String,

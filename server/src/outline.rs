@@ -112,9 +112,9 @@ impl Outline {
             let c = &clauses[id];
             OutlineClause {
                 kind: c.kind,
-                label: c.label.clone(),
-                number: c.number.clone(),
-                heading: c.heading.clone(),
+                label: c.label.as_deref().map(str::to_string),
+                number: c.number.as_deref().map(str::to_string),
+                heading: c.heading.as_deref().map(str::to_string),
                 style: c.style,
                 location: location(doc, index, c.span),
                 children: children[id]

@@ -7,6 +7,7 @@
 //! rebuilt.
 
 use serde::Serialize;
+use thin_vec::ThinVec;
 use tree_sitter::Node;
 
 use super::lang::LangCounts;
@@ -88,14 +89,15 @@ pub struct Block {
     pub number: Option<Span>,
     /// The text after the marker and number (the title of a heading).
     pub body: Option<Span>,
-    pub definitions: Vec<DefinitionSite>,
-    pub cross_references: Vec<Span>,
-    pub comments: Vec<Span>,
+    // (Thin vectors, one word each: most blocks have none of these.)
+    pub definitions: ThinVec<DefinitionSite>,
+    pub cross_references: ThinVec<Span>,
+    pub comments: ThinVec<Span>,
     pub lang: LangCounts,
     /// The governing-law statement in this block, if any (read once, when
     /// the block is built, so that an edit elsewhere need not read it again).
     #[serde(skip)]
-    pub governing_law: Option<super::parties::GoverningLaw>,
+    pub governing_law: Option<Box<super::parties::GoverningLaw>>,
 }
 
 impl Block {
@@ -223,9 +225,9 @@ fn read_block(node: Node, text: &str) -> Option<Block> {
         marker: None,
         number: None,
         body: None,
-        definitions: Vec::new(),
-        cross_references: Vec::new(),
-        comments: Vec::new(),
+        definitions: ThinVec::new(),
+        cross_references: ThinVec::new(),
+        comments: ThinVec::new(),
         lang: LangCounts::of(span.text(text)),
         governing_law: None,
     };
@@ -303,7 +305,7 @@ fn read_block(node: Node, text: &str) -> Option<Block> {
             block.body = Some(body);
         }
     }
-    block.governing_law = super::parties::governing_law_in(&block, text);
+    block.governing_law = super::parties::governing_law_in(&block, text).map(Box::new);
     Some(block)
 }
 

@@ -26,12 +26,12 @@ pub enum ClauseKind {
 pub struct Clause {
     pub kind: ClauseKind,
     /// The number as written: `5.1`, `(a)`, `第五条`, `ARTICLE 5`, `Section 12.`.
-    pub number: Option<String>,
+    pub number: Option<Box<str>>,
     pub number_span: Option<Span>,
     /// The number including the numbers of the parents that it is relative to:
     /// `(a)` under `5.1` is `5.1(a)`; `（一）` under `第五条` is `第五条（一）`.
-    pub label: Option<String>,
-    pub heading: Option<String>,
+    pub label: Option<Box<str>>,
+    pub heading: Option<Box<str>>,
     pub heading_span: Option<Span>,
     pub style: Option<NumberStyle>,
     /// From the clause's first character to the end of its last descendant.
@@ -507,10 +507,10 @@ impl Machine<'_> {
         let id = clauses.len();
         clauses.push(Clause {
             kind,
-            number: number_text,
+            number: number_text.map(String::into_boxed_str),
             number_span,
-            label,
-            heading,
+            label: label.map(String::into_boxed_str),
+            heading: heading.map(String::into_boxed_str),
             heading_span,
             style,
             span: block.span,

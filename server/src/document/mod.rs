@@ -127,7 +127,7 @@ struct Piece {
 
 /// Texts longer than this are parsed in pieces by [`Document::parse_once`],
 /// in parallel.
-const PIECE_BYTES: usize = 1 << 20;
+const PIECE_BYTES: usize = 256 << 10;
 
 /// The pieces of a document that is edited: small, so that a keystroke
 /// re-parses a few kilobytes. (An incremental parse of a whole long text
@@ -242,14 +242,15 @@ fn parse_pieces(text: &str, cuts: &[usize], keep: bool) -> (Vec<Block>, Vec<Piec
             (blocks, keep.then_some(Piece { start, tree }))
         })
         .collect();
-    let mut blocks = Vec::new();
-    let mut pieces = Vec::new();
+    if parsed.len() == 1 {
+        let (blocks, piece) = parsed.into_iter().next().expect("one piece");
+        return (blocks, piece.into_iter().collect());
+    }
+    // Sized exactly: the blocks are most of a long document's memory.
+    let mut blocks = Vec::with_capacity(parsed.iter().map(|(b, _)| b.len()).sum());
+    let mut pieces = Vec::with_capacity(parsed.len());
     for (b, p) in parsed {
-        if blocks.is_empty() {
-            blocks = b;
-        } else {
-            blocks.extend(b);
-        }
+        blocks.extend(b);
         pieces.extend(p);
     }
     (blocks, pieces)
@@ -760,7 +761,7 @@ impl Document {
                 best = Some((headed, b));
             }
         }
-        best.and_then(|(_, b)| self.blocks[b].governing_law.clone())
+        best.and_then(|(_, b)| self.blocks[b].governing_law.as_deref().cloned())
     }
 }
 

@@ -213,9 +213,9 @@ pub fn style_of_number_text(number: &str) -> Option<NumberStyle> {
         }),
         number: None,
         body: None,
-        definitions: Vec::new(),
-        cross_references: Vec::new(),
-        comments: Vec::new(),
+        definitions: Default::default(),
+        cross_references: Default::default(),
+        comments: Default::default(),
         lang: Default::default(),
         governing_law: None,
     };

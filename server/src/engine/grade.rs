@@ -247,7 +247,7 @@ pub fn build_finding(
         lang,
         message,
         reasons,
-        citations: citations.into(),
+        citations: rules.shared_citations(citations),
         related,
         suggestions: suggestions.into(),
         fingerprint,

@@ -25,9 +25,29 @@ use crate::rules::RuleSet;
 pub use analysis::{Analysis, Signals};
 pub use settings::{Nexus, PartyProfile, ProfileParty, RuleSelection, Settings};
 
-/// Lints a whole document.
+/// Lints a whole document (keeping nothing for a re-lint).
 pub fn lint(doc: &Document, rules: &RuleSet, settings: &Settings) -> Vec<Finding> {
-    lint_state(doc, rules, settings).findings
+    let matcher = TermMatcher::of_terms(doc.terms());
+    let analysis = Analysis::scoped(doc, rules, settings, None, &matcher, None);
+    let raw = raw_findings(doc, rules, settings, &analysis);
+    let carve_outs = grade::collect_carve_outs(doc, &analysis, None);
+    drop(analysis);
+    finish(doc, settings, raw, &carve_outs)
+}
+
+/// The findings of the candidate blocks, before carve-outs and suppressions.
+fn raw_findings(
+    doc: &Document,
+    rules: &RuleSet,
+    settings: &Settings,
+    analysis: &Analysis,
+) -> Vec<Finding> {
+    let mut raw = Vec::new();
+    for b in analysis.candidate_blocks() {
+        lint_block(doc, rules, settings, analysis, b, &mut raw);
+    }
+    raw.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.code.cmp(&b.code)));
+    raw
 }
 
 /// The result of linting a document, with what a later incremental re-lint needs.
@@ -90,15 +110,11 @@ fn whole_lines(text: &str, span: Span) -> Span {
 pub fn lint_state(doc: &Document, rules: &RuleSet, settings: &Settings) -> LintState {
     let matcher = Arc::new(TermMatcher::of_terms(doc.terms()));
     let analysis = Analysis::scoped(doc, rules, settings, None, &matcher, None);
-    let mut raw = Vec::new();
-    for b in analysis.candidate_blocks() {
-        lint_block(doc, rules, settings, &analysis, b, &mut raw);
-    }
-    raw.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.code.cmp(&b.code)));
+    let raw = raw_findings(doc, rules, settings, &analysis);
     let carve_outs = grade::collect_carve_outs(doc, &analysis, None);
     let mut counts = analysis.use_counts.clone();
     counts.extend(wording_counts(doc.text()));
-    let findings = finish(doc, settings, &raw, &carve_outs);
+    let findings = finish(doc, settings, raw.clone(), &carve_outs);
     LintState {
         findings,
         raw,
@@ -116,10 +132,9 @@ pub fn lint_state(doc: &Document, rules: &RuleSet, settings: &Settings) -> LintS
 fn finish(
     doc: &Document,
     settings: &Settings,
-    raw: &[Finding],
+    mut findings: Vec<Finding>,
     carve_outs: &[grade::CarveOut],
 ) -> Vec<Finding> {
-    let mut findings = raw.to_vec();
     grade::apply_carve_outs(carve_outs, &mut findings);
     suppress::apply(
         doc,
@@ -303,7 +318,7 @@ fn relint_scoped(
     for c in &mut carve_outs {
         c.refresh(doc);
     }
-    let findings = finish(doc, settings, &raw, &carve_outs);
+    let findings = finish(doc, settings, raw.clone(), &carve_outs);
     Some(LintState {
         findings,
         raw,

@@ -474,10 +474,11 @@ pub fn symbols(state: &State, d: &OpenDoc) -> Vec<DocumentSymbol> {
         let c = &d.doc.clauses()[i];
         let number = c
             .label
-            .clone()
-            .or_else(|| c.number.clone())
-            .unwrap_or_default();
-        let heading = c.heading.clone().unwrap_or_default();
+            .as_deref()
+            .or(c.number.as_deref())
+            .unwrap_or_default()
+            .to_string();
+        let heading = c.heading.as_deref().unwrap_or_default().to_string();
         let name = match (number.is_empty(), heading.is_empty()) {
             (false, false) => format!("{number} {heading}"),
             (false, true) => number,
@@ -501,7 +502,7 @@ pub fn symbols(state: &State, d: &OpenDoc) -> Vec<DocumentSymbol> {
             } else {
                 name
             },
-            detail: c.heading.clone(),
+            detail: c.heading.as_deref().map(str::to_string),
             kind,
             tags: None,
             deprecated: None,
@@ -532,7 +533,7 @@ pub fn folding(state: &State, d: &OpenDoc) -> Vec<FoldingRange> {
                 start_line: r.start.line,
                 end_line: r.end.line,
                 kind: Some(FoldingRangeKind::Region),
-                collapsed_text: c.heading.clone(),
+                collapsed_text: c.heading.as_deref().map(str::to_string),
                 ..Default::default()
             })
         })

@@ -510,34 +510,72 @@ fn build(entries: Vec<Entry>, kind: AhoCorasickKind) -> Result<Automaton, RuleEr
     })
 }
 
+/// Long spans are lower-cased for the automaton a window at a time, so that
+/// scanning a whole document needs no lower-cased copy of it.
+const SCAN_WINDOW: usize = 64 << 10;
+
 fn scan(automaton: &Automaton, masks: &[bool], text: &str, span: Span, out: &mut Vec<Hit>) {
+    scan_in_windows(automaton, masks, text, span, out, SCAN_WINDOW);
+}
+
+/// [`scan`] with windows of `window` bytes. Each window is scanned with the
+/// longest word's length past its end, and keeps the matches that start in
+/// it: every match is found once, in the window it starts in. Matches come
+/// in the automaton's order within a window (by end), window after window.
+fn scan_in_windows(
+    automaton: &Automaton,
+    masks: &[bool],
+    text: &str,
+    span: Span,
+    out: &mut Vec<Hit>,
+    window: usize,
+) {
     let Some(ac) = &automaton.ac else { return };
-    let hay = text.as_bytes()[span.start..span.end].to_ascii_lowercase();
     let start_len = out.len();
     let mut mask_spans: Vec<Span> = Vec::new();
-    for m in ac.find_overlapping_iter(&hay) {
-        let entry = &automaton.entries[m.pattern().as_usize()];
-        let (s, e) = (span.start + m.start(), span.start + m.end());
-        if entry.case_sensitive && &text.as_bytes()[s..e] != entry.text.as_bytes() {
-            continue;
-        }
-        if entry.left_bound && text[..s].chars().next_back().is_some_and(is_word_char) {
-            continue;
-        }
-        if entry.right_bound && text[e..].chars().next().is_some_and(is_word_char) {
-            continue;
-        }
-        let hit_span = Span::new(s, e);
-        for &g in &entry.groups {
-            if masks[g] {
-                mask_spans.push(hit_span);
+    let mut hay = Vec::new();
+    let mut from = span.start;
+    loop {
+        let to = from.saturating_add(window).min(span.end);
+        let last = to == span.end;
+        let reach = to.saturating_add(ac.max_pattern_len()).min(span.end);
+        hay.clear();
+        hay.extend(
+            text.as_bytes()[from..reach]
+                .iter()
+                .map(u8::to_ascii_lowercase),
+        );
+        for m in ac.find_overlapping_iter(&hay) {
+            if !last && from + m.start() >= to {
+                continue;
             }
-            out.push(Hit {
-                group: g,
-                span: hit_span,
-                regime: entry.regime.map(|r| r as u32),
-            });
+            let entry = &automaton.entries[m.pattern().as_usize()];
+            let (s, e) = (from + m.start(), from + m.end());
+            if entry.case_sensitive && &text.as_bytes()[s..e] != entry.text.as_bytes() {
+                continue;
+            }
+            if entry.left_bound && text[..s].chars().next_back().is_some_and(is_word_char) {
+                continue;
+            }
+            if entry.right_bound && text[e..].chars().next().is_some_and(is_word_char) {
+                continue;
+            }
+            let hit_span = Span::new(s, e);
+            for &g in &entry.groups {
+                if masks[g] {
+                    mask_spans.push(hit_span);
+                }
+                out.push(Hit {
+                    group: g,
+                    span: hit_span,
+                    regime: entry.regime.map(|r| r as u32),
+                });
+            }
         }
+        if last {
+            break;
+        }
+        from = to;
     }
     if !mask_spans.is_empty() {
         let mut i = start_len;
@@ -654,6 +692,35 @@ mod tests {
                 hay = hay.replace(['s', 'k'], odd);
             }
             prop_assert_eq!(gated_regex_hits(&rules.lexicon, &hay), all_regex_hits(&rules.lexicon, &hay));
+        }
+    }
+
+    /// Scanning window by window finds every word the whole scan finds,
+    /// once, however small the windows.
+    #[test]
+    fn scanning_in_windows_finds_what_a_whole_scan_finds() {
+        let rules = RuleSet::builtin();
+        let lex = &rules.lexicon;
+        let text: String = rules
+            .rules
+            .iter()
+            .flat_map(|r| r.file.examples.iter().map(|e| e.text.as_str()))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let span = Span::new(0, text.len());
+        let sorted = |mut v: Vec<Hit>| {
+            v.sort_by_key(|h| (h.span.start, h.span.end, h.group));
+            v
+        };
+        for automaton in [&lex.triggers, &lex.context] {
+            let mut whole = Vec::new();
+            scan_in_windows(automaton, &lex.masks, &text, span, &mut whole, usize::MAX);
+            assert!(whole.len() > 100, "{} hits", whole.len());
+            for window in [1, 7, 64, 1000] {
+                let mut parts = Vec::new();
+                scan_in_windows(automaton, &lex.masks, &text, span, &mut parts, window);
+                assert_eq!(sorted(parts), sorted(whole.clone()), "window {window}");
+            }
         }
     }
 }

@@ -143,6 +143,9 @@ pub struct RuleSet {
     pub lexicon: Lexicon,
     pub instruments: BTreeMap<String, Instrument>,
     pub orders: Vec<schema::ProhibitionOrder>,
+    /// Lists of citations handed out so far, so that findings citing the
+    /// same law share one copy (a long document has thousands).
+    citation_lists: std::sync::Mutex<std::collections::HashSet<std::sync::Arc<[Citation]>>>,
 }
 
 impl RuleSet {
@@ -238,6 +241,7 @@ impl RuleSet {
             lexicon,
             instruments: instruments.instruments,
             orders: orders.orders,
+            citation_lists: Default::default(),
         })
     }
 
@@ -245,6 +249,20 @@ impl RuleSet {
         self.rules
             .iter()
             .find(|r| r.file.code.eq_ignore_ascii_case(code))
+    }
+
+    /// `list`, shared with every finding that cites the same.
+    pub fn shared_citations(&self, list: Vec<Citation>) -> std::sync::Arc<[Citation]> {
+        let mut lists = self
+            .citation_lists
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(shared) = lists.get(list.as_slice()) {
+            return shared.clone();
+        }
+        let shared: std::sync::Arc<[Citation]> = list.into();
+        lists.insert(shared.clone());
+        shared
     }
 
     /// Resolves a citation reference into a citation in `lang`.
