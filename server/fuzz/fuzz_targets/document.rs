@@ -22,14 +22,15 @@ fn model(doc: &Document) -> String {
 
 fuzz_target!(|data: &[u8]| {
     let (text, edits) = common::text_and_edits(data);
-    let mut doc = Document::parse(text);
+    // Small pieces, so that edits cross and join them.
+    let mut doc = Document::parse_editable_in_pieces(text, 48);
     for (at, del, ins) in edits {
         let len = doc.text().len();
         let start = common::floor(doc.text(), (at * len as f64) as usize);
         let end = common::floor(doc.text(), start + del);
         doc.edit(Span::new(start, end), &ins)
             .expect("an edit on char boundaries is accepted");
-        let fresh = Document::parse(doc.text().to_string());
+        let fresh = Document::parse_whole(doc.text().to_string());
         assert_eq!(
             model(&doc),
             model(&fresh),

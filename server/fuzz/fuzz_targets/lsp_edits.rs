@@ -25,7 +25,8 @@ fuzz_target!(|data: &[u8]| {
     let (text, edits) = common::text_and_edits(data);
     let rules = RuleSet::builtin();
     let settings = Settings::default();
-    let mut doc = Document::parse(text);
+    // Small pieces, so that edits cross and join them.
+    let mut doc = Document::parse_editable_in_pieces(text, 48);
     let mut state = lint_state(&doc, rules, &settings);
     for (at, del, mut ins) in edits {
         // A short insert starting with a control byte picks a known clause.
@@ -46,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
             summary: &summary,
         };
         state = relint(&doc, rules, &settings, std::mem::take(&mut state), &info);
-        let fresh = lint(&Document::parse(doc.text().to_string()), rules, &settings);
+        let fresh = lint(&Document::parse_whole(doc.text().to_string()), rules, &settings);
         assert_eq!(state.findings, fresh, "relint differs from a fresh lint");
     }
 });
