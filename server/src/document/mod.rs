@@ -224,6 +224,17 @@ fn advance_point(start: Point, inserted: &str) -> Point {
     }
 }
 
+/// Appends the blocks under `node`, a node of the tree of a piece of text
+/// starting at `start` (`part` is the piece's text), with their spans made
+/// offsets into the whole text.
+fn collect_in_piece(node: tree_sitter::Node, part: &str, start: usize, out: &mut Vec<Block>) {
+    let from = out.len();
+    blocks::collect(node, part, out);
+    if start > 0 {
+        out[from..].iter_mut().for_each(|b| b.shift(start as isize));
+    }
+}
+
 /// Parses `text` in pieces cut at `cuts` (see [`piece_cuts`]), in
 /// parallel. Returns the blocks and, if `keep`, the pieces' trees.
 fn parse_pieces(text: &str, cuts: &[usize], keep: bool) -> (Vec<Block>, Vec<Piece>) {
@@ -235,10 +246,7 @@ fn parse_pieces(text: &str, cuts: &[usize], keep: bool) -> (Vec<Block>, Vec<Piec
             let part = &text[start..end];
             let tree = parse_text(&mut new_parser(), part, None);
             let mut blocks = Vec::new();
-            blocks::collect(tree.root_node(), part, &mut blocks);
-            if start > 0 {
-                blocks.iter_mut().for_each(|b| b.shift(start as isize));
-            }
+            collect_in_piece(tree.root_node(), part, start, &mut blocks);
             (blocks, keep.then_some(Piece { start, tree }))
         })
         .collect();
@@ -612,10 +620,7 @@ impl Document {
         let region = region.union(&dirty);
         let mut fresh = Vec::new();
         for u in &units {
-            blocks::collect(*u, part, &mut fresh);
-        }
-        if start > 0 {
-            fresh.iter_mut().for_each(|b| b.shift(start as isize));
+            collect_in_piece(*u, part, start, &mut fresh);
         }
         // The old blocks fall into three runs: kept before the region
         // (untouched by the edit), dropped (touched by the edit, or starting
@@ -665,15 +670,8 @@ impl Document {
         if !consistent {
             let mut all = Vec::new();
             for (k, p) in self.pieces.iter().enumerate() {
-                let from = all.len();
-                blocks::collect(
-                    p.tree.root_node(),
-                    &self.text[p.start..self.piece_end(k)],
-                    &mut all,
-                );
-                all[from..]
-                    .iter_mut()
-                    .for_each(|b| b.shift(p.start as isize));
+                let part = &self.text[p.start..self.piece_end(k)];
+                collect_in_piece(p.tree.root_node(), part, p.start, &mut all);
             }
             self.blocks = all;
             return (0..self.blocks.len(), Span::new(0, self.text.len()));
