@@ -454,3 +454,66 @@ fn a_frame_with_a_non_string_method_is_answered_not_fatal() {
     assert!(r.get("error").is_some(), "{r}");
     c.shutdown();
 }
+
+/// A push that would repeat the list last sent is skipped: after an edit
+/// that moves no diagnostic the client hears nothing (or, if it asked, a
+/// short notice), and after one that moves a diagnostic it gets the new list.
+#[test]
+fn unchanged_diagnostics_are_not_pushed_again() {
+    let text = "1. Buyer shall comply with all U.S. export control laws, including the EAR.\n\n2. Payment is due in thirty days.\n";
+    let uri = "file:///tmp/comity-unchanged.md";
+    let edit_line_2 = |version: i64| {
+        // Types a character in clause 2, which has no diagnostic.
+        json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "range": { "start": { "line": 2, "character": 3 }, "end": { "line": 2, "character": 3 } }, "text": "x" }] })
+    };
+    let edit_line_0 = |version: i64| {
+        // Types a character before clause 1's diagnostic, on its line.
+        json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "range": { "start": { "line": 0, "character": 3 }, "end": { "line": 0, "character": 3 } }, "text": "x" }] })
+    };
+
+    // A client that asks to be told.
+    let mut c = Client::start();
+    c.initialize(json!({}), Value::Null);
+    open(&mut c, uri, text, "markdown");
+    let first = c.diagnostics(uri, Some(1));
+    assert_eq!(codes(&first), vec!["T01"]);
+    c.notify("textDocument/didChange", edit_line_2(2));
+    let second = c.diagnostics(uri, Some(2));
+    assert_eq!((c.full_reports, c.unchanged_reports), (1, 1));
+    assert_eq!(second, first, "the notice confirms the list shown");
+    c.notify("textDocument/didChange", edit_line_0(3));
+    let third = c.diagnostics(uri, Some(3));
+    assert_eq!((c.full_reports, c.unchanged_reports), (2, 1));
+    assert_eq!(
+        third[0]["range"]["start"]["character"].as_u64(),
+        first[0]["range"]["start"]["character"]
+            .as_u64()
+            .map(|c| c + 1),
+        "the diagnostic moved with the typed character: {third:?}"
+    );
+    c.shutdown();
+
+    // A client that did not ask hears nothing for version 2: the next list
+    // it receives is version 3's.
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    c.notify("initialized", json!({}));
+    open(&mut c, uri, text, "markdown");
+    let first = c.diagnostics(uri, Some(1));
+    c.notify("textDocument/didChange", edit_line_2(2));
+    c.notify("textDocument/didChange", edit_line_0(3));
+    // The next list the client receives, whatever its version, is version
+    // 3's (the diagnostic has moved): none was sent for version 2.
+    let next = c.diagnostics(uri, None);
+    assert_eq!(
+        next[0]["range"]["start"]["character"].as_u64(),
+        first[0]["range"]["start"]["character"]
+            .as_u64()
+            .map(|c| c + 1),
+        "{next:?}"
+    );
+    c.shutdown();
+}

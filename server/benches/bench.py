@@ -163,6 +163,8 @@ def main():
         row(f"LSP {m}: didChange → diagnostics p50, {lsp_size / 1e6:g} MB, {r['n']} edits", f"{r['p50_ms']:.2f} ms", "≤ 2 ms", r["p50_ms"] <= 2)
         row(f"LSP {m}: didChange → diagnostics p99", f"{r['p99_ms']:.2f} ms", "≤ 10 ms", r["p99_ms"] <= 10)
         row(f"LSP {m}: didOpen → first diagnostics, {lsp_size / 1e6:g} MB", f"{r['open_ms']:.0f} ms")
+        row(f"LSP {m}: answers to the edits (full list / unchanged)",
+            f"{r['reports_full']} / {r['reports_unchanged']}")
         if m == "push":
             rss_open = r["rss_open_kb"] / 1024
             row(f"LSP server RSS, {lsp_size / 1e6:g} MB open (after open / peak during edits)",

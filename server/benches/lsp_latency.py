@@ -15,7 +15,7 @@ reading the diagnostics of that version:
 Only the Python standard library is used. Prints one JSON object per mode on
 stdout: {"mode", "n", "p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms",
 "open_ms", "rss_open_kb", "rss_peak_kb", "reports_full", "reports_unchanged"}
-(pull: how many reports were full lists, how many "unchanged"). RSS is read from /proc/PID/status
+(how many reports were full lists, how many "unchanged"). RSS is read from /proc/PID/status
 (VmRSS after the document is open and diagnosed, VmHWM at the end).
 
 usage: lsp_latency.py COMITY FILE [--edits N] [--seed S] [--mode push|pull|both]
@@ -135,15 +135,19 @@ def run(exe, path, mode, edits, seed):
                              "publishDiagnostics": {"versionSupport": True}}}
     if mode == "pull":
         caps["textDocument"]["diagnostic"] = {"dynamicRegistration": False}
+    # A pushing server sends nothing when an edit leaves the diagnostics as
+    # they were; the client asks to be told so, to time those edits too.
     i, _ = c.request("initialize", {"processId": os.getpid(), "rootUri": None,
-                                    "capabilities": caps})
+                                    "capabilities": caps,
+                                    "initializationOptions": {"reportUnchangedDiagnostics": True}})
     _, init = c.wait(lambda m: m.get("id") == i)
     enc = init["result"].get("capabilities", {}).get("positionEncoding", "utf-16")
     c.notify("initialized", {})
 
     def diagnosed(version, req_id):
         if mode == "push":
-            return lambda m: (m.get("method") == "textDocument/publishDiagnostics"
+            return lambda m: (m.get("method") in ("textDocument/publishDiagnostics",
+                                                  "comity/diagnosticsUnchanged")
                               and m["params"].get("version") == version)
         return lambda m: m.get("id") == req_id
 
@@ -161,6 +165,8 @@ def run(exe, path, mode, edits, seed):
         return rid
 
     def pulled(m):
+        if mode == "push":
+            last["full" if m["method"] == "textDocument/publishDiagnostics" else "unchanged"] += 1
         if mode == "pull":
             r = m["result"]
             last["id"] = r.get("resultId", last["id"])
@@ -201,7 +207,7 @@ def run(exe, path, mode, edits, seed):
             "p99_ms": round(pct(lat, 99), 3), "max_ms": round(max(lat), 3),
             "mean_ms": round(statistics.fmean(lat), 3), "open_ms": round(open_ms, 1),
             "rss_open_kb": rss_open, "rss_peak_kb": rss_peak,
-            "reports_full": last["full"] if mode == "pull" else len(lat),
+            "reports_full": last["full"],
             "reports_unchanged": last["unchanged"]}
 
 

@@ -18,6 +18,12 @@ pub struct Client {
     pub backlog: Vec<Value>,
     /// How long to wait for any one message.
     pub timeout: Duration,
+    /// The diagnostics last published for each document, which a
+    /// `comity/diagnosticsUnchanged` notice confirms for a later version.
+    pub shown: std::collections::HashMap<String, Vec<Value>>,
+    /// How many of each answer [`Client::diagnostics`] has seen.
+    pub full_reports: usize,
+    pub unchanged_reports: usize,
 }
 
 impl Client {
@@ -65,6 +71,9 @@ impl Client {
             next_id: 1,
             backlog: Vec::new(),
             timeout: Duration::from_secs(20),
+            shown: std::collections::HashMap::new(),
+            full_reports: 0,
+            unchanged_reports: 0,
         }
     }
 
@@ -101,6 +110,7 @@ impl Client {
                 return msg;
             }
             self.handle_server_request(&msg);
+            self.remember(&msg);
             self.backlog.push(msg);
         }
     }
@@ -116,30 +126,58 @@ impl Client {
         }
     }
 
-    /// The next diagnostics published for `uri` (at `version`, if given).
+    /// The diagnostics of `uri` (at `version`, if given): the next list
+    /// published, or the list last published if the server says a later
+    /// change left it as it was (the client asks for such notices).
     pub fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
         let matches = |m: &Value| {
-            m["method"] == "textDocument/publishDiagnostics"
+            (m["method"] == "textDocument/publishDiagnostics"
+                || m["method"] == "comity/diagnosticsUnchanged")
                 && m["params"]["uri"] == uri
                 && version.is_none_or(|v| m["params"]["version"] == v)
         };
-        if let Some(pos) = self.backlog.iter().position(matches) {
-            let m = self.backlog.remove(pos);
-            return m["params"]["diagnostics"].as_array().unwrap().clone();
+        let msg = match self.backlog.iter().position(matches) {
+            Some(pos) => self.backlog.remove(pos),
+            None => loop {
+                let msg = self.recv();
+                self.handle_server_request(&msg);
+                if matches(&msg) {
+                    break msg;
+                }
+                self.remember(&msg);
+            },
+        };
+        if msg["method"] == "comity/diagnosticsUnchanged" {
+            self.unchanged_reports += 1;
+            return self.shown.get(uri).cloned().unwrap_or_else(|| {
+                panic!("an unchanged notice for {uri} follows a published list")
+            });
         }
-        loop {
-            let msg = self.recv();
-            self.handle_server_request(&msg);
-            if matches(&msg) {
-                return msg["params"]["diagnostics"].as_array().unwrap().clone();
-            }
+        self.full_reports += 1;
+        self.remember(&msg);
+        msg["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    /// Keeps a published list as what the editor would show.
+    fn remember(&mut self, msg: &Value) {
+        if msg["method"] == "textDocument/publishDiagnostics" {
+            let uri = msg["params"]["uri"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let list = msg["params"]["diagnostics"].as_array().cloned();
+            self.shown.insert(uri, list.unwrap_or_default());
         }
     }
 
     pub fn initialize(&mut self, capabilities: Value, folders: Value) -> Value {
         let r = self.request(
             "initialize",
-            json!({ "processId": null, "rootUri": null, "capabilities": capabilities, "workspaceFolders": folders }),
+            json!({
+                "processId": null, "rootUri": null, "capabilities": capabilities,
+                "workspaceFolders": folders,
+                "initializationOptions": { "reportUnchangedDiagnostics": true },
+            }),
         );
         self.notify("initialized", json!({}));
         r

@@ -186,6 +186,7 @@ pub fn closed_doc(state: &mut State, path: &Path) -> Option<OpenDoc> {
         lint,
         path: Some(path.to_path_buf()),
         reported: None,
+        published: None,
     })
 }
 

@@ -32,6 +32,9 @@ pub(crate) struct OpenDoc {
     /// What the last pulled report held: a pull whose diagnostics would be
     /// the same answers "unchanged".
     pub reported: Option<features::Reported>,
+    /// What the last pushed diagnostics held: a push that would send the
+    /// same list again is skipped.
+    pub published: Option<features::Reported>,
 }
 
 /// The rules and settings that apply under one comity.toml (or none).
@@ -39,6 +42,23 @@ pub(crate) struct Context {
     pub rules: Arc<RuleSet>,
     pub settings: Settings,
     pub error: Option<String>,
+}
+
+/// Sent instead of `textDocument/publishDiagnostics` when a change left a
+/// document's diagnostics as last published, to clients that ask for it
+/// (`reportUnchangedDiagnostics`): tests and the latency benchmark, which
+/// must tell "nothing to send" from "not answered yet".
+enum DiagnosticsUnchanged {}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct UnchangedParams {
+    uri: Uri,
+    version: i32,
+}
+
+impl notification::Notification for DiagnosticsUnchanged {
+    type Params = UnchangedParams;
+    const METHOD: &'static str = "comity/diagnosticsUnchanged";
 }
 
 pub(crate) struct State {
@@ -49,6 +69,10 @@ pub(crate) struct State {
     pub client_config: Option<ConfigFile>,
     contexts: HashMap<Option<PathBuf>, Arc<Context>>,
     pub pull_diagnostics: bool,
+    /// The client asked (`reportUnchangedDiagnostics` in the initialization
+    /// options) to be told when a change left the pushed diagnostics as
+    /// they were, instead of hearing nothing.
+    pub report_unchanged: bool,
     pub related_information: bool,
     pub configuration_pull: bool,
     pub watch_registration: bool,
@@ -63,6 +87,7 @@ impl State {
             client_config: None,
             contexts: HashMap::new(),
             pull_diagnostics: false,
+            report_unchanged: false,
             related_information: true,
             configuration_pull: false,
             watch_registration: false,
@@ -141,6 +166,10 @@ fn merge(file: &mut ConfigFile, client: &ConfigFile) {
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
+    /// Held from deciding what to publish until it is sent, so that the
+    /// notices reach the client in the order they were decided (an
+    /// "unchanged" notice must not overtake the list it confirms).
+    publishing: tokio::sync::Mutex<()>,
 }
 
 fn uri_path(uri: &Uri) -> Option<PathBuf> {
@@ -154,23 +183,63 @@ impl Backend {
     }
 
     /// Sends the diagnostics of a document, unless a newer version has
-    /// arrived since they were computed.
+    /// arrived since they were computed, or they are the ones last sent:
+    /// after most keystrokes every diagnostic keeps its line and column, and
+    /// the client already shows the right list (as with a pulled report
+    /// that is "unchanged"). Clients that ask for it get a short
+    /// `comity/diagnosticsUnchanged` notice instead.
     async fn publish(&self, uri: Uri) {
-        let (diags, version) = {
+        enum Outcome {
+            Nothing,
+            Unchanged(i32),
+            Full(Vec<Diagnostic>, features::Reported, i32),
+        }
+        let _order = self.publishing.lock().await;
+        let outcome = {
             let state = self.lock();
-            if state.pull_diagnostics {
-                return;
+            match state.docs.get(&uri) {
+                _ if state.pull_diagnostics => Outcome::Nothing,
+                None => Outcome::Nothing,
+                Some(d) if d.published.as_ref().is_some_and(|r| r.matches(&state, d)) => {
+                    if state.report_unchanged {
+                        Outcome::Unchanged(d.version)
+                    } else {
+                        Outcome::Nothing
+                    }
+                }
+                Some(d) => Outcome::Full(
+                    features::diagnostics(&state, &uri, d),
+                    features::Reported::of(&state, d),
+                    d.version,
+                ),
             }
-            let Some(d) = state.docs.get(&uri) else {
-                return;
-            };
-            (features::diagnostics(&state, &uri, d), d.version)
         };
-        let current = self.lock().docs.get(&uri).map(|d| d.version);
-        if current == Some(version) {
-            self.client
-                .publish_diagnostics(uri, diags, Some(version))
-                .await;
+        match outcome {
+            Outcome::Nothing => {}
+            Outcome::Unchanged(version) => {
+                self.client
+                    .send_notification::<DiagnosticsUnchanged>(UnchangedParams { uri, version })
+                    .await;
+            }
+            Outcome::Full(diags, reported, version) => {
+                // Recorded as sent only if it is still the current version
+                // (a newer one's publish will follow instead).
+                let current = {
+                    let mut state = self.lock();
+                    match state.docs.get_mut(&uri) {
+                        Some(d) if d.version == version => {
+                            d.published = Some(reported);
+                            true
+                        }
+                        _ => false,
+                    }
+                };
+                if current {
+                    self.client
+                        .publish_diagnostics(uri, diags, Some(version))
+                        .await;
+                }
+            }
         }
     }
 
@@ -264,6 +333,12 @@ impl LanguageServer for Backend {
             .and_then(Value::as_bool)
             .unwrap_or(false);
         state.pull_diagnostics = td.and_then(|t| t.diagnostic.as_ref()).is_some() && !push;
+        state.report_unchanged = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("reportUnchangedDiagnostics"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         state.related_information = td
             .and_then(|t| t.publish_diagnostics.as_ref())
             .and_then(|p| p.related_information)
@@ -399,6 +474,7 @@ impl LanguageServer for Backend {
                     lint,
                     path,
                     reported: None,
+                    published: None,
                 },
             );
             ctx.error.clone()
@@ -725,6 +801,7 @@ pub fn run() -> std::process::ExitCode {
         let (service, socket) = LspService::build(|client| Backend {
             client,
             state: Arc::new(Mutex::new(State::new())),
+            publishing: tokio::sync::Mutex::new(()),
         })
         .custom_method(frames::MALFORMED_METHOD, Backend::malformed_frame)
         .finish();
