@@ -97,6 +97,51 @@ fn piece() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Words that decide how a line parses, or may start a special token.
+fn elision_word() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "[a-z]{1,8}",
+        1 => "[A-Z]{1,6}",
+        1 => "[A-Z][a-z]{1,7}",
+        1 => "[0-9]{1,3}(\\.[0-9]{1,2}){0,2}\\.?",
+        1 => "\\(?[a-z0-9ivx]{1,3}[)）]",
+        1 => prop::sample::select(vec![
+            "#", "##", "-", "*", ">", "(a)", "（一）", "一、", "①", "第五条", "第一百二十条", "第五款",
+            "第三章", "附件一", "附件A", "本合同第五条", "本协议", "本合同", "所称", "Clause", "Clause 5",
+            "clause 5(b)", "Section", "12.3", "Schedule", "2", "ARTICLE", "V", "Part", "PART", "§",
+            "§ 4", "\"Sanctions\"", "“制裁”", "指", "means", "shall", "mean", "(the", "\"Buyer\")",
+            "Supplier's", "'quoted'", "**Term**", "<!--", "-->", "comity:", "allow", "T01", "U.S.", "No.",
+            "买方应当遵守", "出口管制法律。", "美国", "Huawei", "EAR.", "OFAC", "😀", "，", "。",
+            "governed", "by", "the", "laws", "of", "England.", "中华人民共和国法律管辖。",
+        ]).prop_map(str::to_string),
+    ]
+}
+
+/// A line of one to twelve such words, with the grammar's kinds of space
+/// between them, or a blank line.
+fn elision_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => (
+            "[ \t\u{3000}]{0,2}",
+            prop::collection::vec(
+                (elision_word(), prop::sample::select(vec![" ", " ", " ", "  ", "\t", "\u{A0}", "\u{3000}", ""])),
+                1..12,
+            ),
+            prop::sample::select(vec!["\n", "\n", "\n", "\r\n", " \n"]),
+        )
+            .prop_map(|(lead, words, end)| {
+                let mut line = lead;
+                for (w, sp) in words {
+                    line.push_str(&w);
+                    line.push_str(sp);
+                }
+                line.push_str(end);
+                line
+            }),
+        1 => Just("\n".to_string()),
+    ]
+}
+
 fn document_text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece(), 0..25).prop_map(|v| v.concat())
 }
@@ -153,6 +198,22 @@ proptest! {
         check_spans(&pieces);
         prop_assert!(!pieces.keeps_trees());
         prop_assert_eq!(model(&pieces), model(&whole));
+    }
+
+    /// `comity check` parses long lines with their plain text elided (only
+    /// the first words are kept): the model must still be a whole parse's.
+    /// Lines here are long, and mix clause numbers, CJK numbers, keywords
+    /// of cross-references, quotes, apostrophes and ALL-CAPS words.
+    #[test]
+    fn parsing_with_plain_text_elided_equals_a_whole_parse(
+        lines in prop::collection::vec(elision_line(), 0..30),
+        piece_len in prop_oneof![Just(usize::MAX), 1usize..400],
+    ) {
+        let text = lines.concat();
+        let whole = Document::parse_whole(text.clone());
+        let once = Document::parse_in_pieces(text, piece_len);
+        check_spans(&once);
+        prop_assert_eq!(model(&once), model(&whole));
     }
 
     /// A document parsed without a tree still edits like any other.

@@ -1,5 +1,6 @@
-//! The document model on arbitrary text, then arbitrary edits: no panic, and
-//! an incrementally edited document equals one parsed from scratch.
+//! The document model on arbitrary text, then arbitrary edits: no panic, a
+//! one-shot parse (plain text elided) equals a whole parse, and an
+//! incrementally edited document equals one parsed from scratch.
 #![no_main]
 
 use comity::{Document, Span};
@@ -22,6 +23,11 @@ fn model(doc: &Document) -> String {
 
 fuzz_target!(|data: &[u8]| {
     let (text, edits) = common::text_and_edits(data);
+    assert_eq!(
+        model(&Document::parse_in_pieces(text.clone(), 48)),
+        model(&Document::parse_whole(text.clone())),
+        "a one-shot parse differs from a whole parse"
+    );
     // Small pieces, so that edits cross and join them.
     let mut doc = Document::parse_editable_in_pieces(text, 48);
     for (at, del, ins) in edits {

@@ -152,17 +152,23 @@ pub(crate) fn is_unit_container(kind: &str) -> bool {
 
 /// Appends the blocks inside `node` (a unit or a container) to `out`, in order.
 pub(crate) fn collect(node: Node, text: &str, out: &mut Vec<Block>) {
+    collect_with(node, text, out, true);
+}
+
+/// [`collect`], reading each block's language and governing law only if
+/// `facts` (an elided text reads them from the real one afterwards).
+pub(crate) fn collect_with(node: Node, text: &str, out: &mut Vec<Block>, facts: bool) {
     let kind = node.kind();
     match kind {
         "document" | "part" | "section" => {
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
-                collect(child, text, out);
+                collect_with(child, text, out, facts);
             }
         }
         "heading" | "subheading" | "article" | "clause" | "paragraph" | "list_item"
         | "block_quote" | "code_block" => {
-            if let Some(block) = read_block(node, text) {
+            if let Some(block) = read_block(node, text, facts) {
                 out.push(block);
             }
         }
@@ -176,10 +182,10 @@ pub(crate) fn collect(node: Node, text: &str, out: &mut Vec<Block>) {
                 let before = out.len();
                 let mut cursor = node.walk();
                 for child in node.named_children(&mut cursor) {
-                    collect(child, text, out);
+                    collect_with(child, text, out, facts);
                 }
                 if out.len() == before
-                    && let Some(block) = read_block(node, text)
+                    && let Some(block) = read_block(node, text, facts)
                 {
                     out.push(block);
                 }
@@ -204,7 +210,7 @@ fn trim_end(span: Span, text: &str) -> Span {
     Span::new(span.start, span.start + trimmed.len())
 }
 
-fn read_block(node: Node, text: &str) -> Option<Block> {
+fn read_block(node: Node, text: &str, facts: bool) -> Option<Block> {
     let kind = match node.kind() {
         "heading" => BlockKind::PartHeading,
         "subheading" => BlockKind::Subheading,
@@ -228,7 +234,7 @@ fn read_block(node: Node, text: &str) -> Option<Block> {
         definitions: ThinVec::new(),
         cross_references: ThinVec::new(),
         comments: ThinVec::new(),
-        lang: LangCounts::of(span.text(text)),
+        lang: LangCounts::default(),
         governing_law: None,
     };
     let mut body_start: Option<usize> = None;
@@ -305,8 +311,17 @@ fn read_block(node: Node, text: &str) -> Option<Block> {
             block.body = Some(body);
         }
     }
-    block.governing_law = super::parties::governing_law_in(&block, text).map(Box::new);
+    if facts {
+        read_facts(&mut block, text);
+    }
     Some(block)
+}
+
+/// Reads what a block holds from its whole text: its language counts and
+/// its governing-law statement.
+pub(crate) fn read_facts(block: &mut Block, text: &str) {
+    block.lang = LangCounts::of(block.span.text(text));
+    block.governing_law = super::parties::governing_law_in(block, text).map(Box::new);
 }
 
 fn read_inline(node: Node, text: &str, block: &mut Block) {

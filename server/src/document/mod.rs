@@ -4,6 +4,7 @@
 
 mod blocks;
 mod clauses;
+mod elide;
 mod lang;
 mod numbering;
 mod parties;
@@ -236,7 +237,9 @@ fn collect_in_piece(node: tree_sitter::Node, part: &str, start: usize, out: &mut
 }
 
 /// Parses `text` in pieces cut at `cuts` (see [`piece_cuts`]), in
-/// parallel. Returns the blocks and, if `keep`, the pieces' trees.
+/// parallel. Returns the blocks and, if `keep`, the pieces' trees. Pieces
+/// whose trees are not kept are parsed with their plain text elided (see
+/// [`elide`]).
 fn parse_pieces(text: &str, cuts: &[usize], keep: bool) -> (Vec<Block>, Vec<Piece>) {
     use rayon::prelude::*;
     let parsed: Vec<(Vec<Block>, Option<Piece>)> = cuts
@@ -244,8 +247,19 @@ fn parse_pieces(text: &str, cuts: &[usize], keep: bool) -> (Vec<Block>, Vec<Piec
         .map(|w| {
             let (start, end) = (w[0], w[1]);
             let part = &text[start..end];
-            let tree = parse_text(&mut new_parser(), part, None);
             let mut blocks = Vec::new();
+            if !keep && let Some(short) = elide::Elided::of(part) {
+                let tree = parse_text(&mut new_parser(), &short.text, None);
+                blocks::collect_with(tree.root_node(), &short.text, &mut blocks, false);
+                for b in &mut blocks {
+                    short.restore(b, part);
+                    if start > 0 {
+                        b.shift(start as isize);
+                    }
+                }
+                return (blocks, None);
+            }
+            let tree = parse_text(&mut new_parser(), part, None);
             collect_in_piece(tree.root_node(), part, start, &mut blocks);
             (blocks, keep.then_some(Piece { start, tree }))
         })

@@ -1,7 +1,7 @@
 //! Defined terms: where each capitalised term is defined, what its
 //! definition says, and where it is used.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 
 use super::blocks::{Block, DefinitionForm};
@@ -148,7 +148,11 @@ impl TermMatcher {
             }
         }
         let automaton = (!patterns.is_empty()).then(|| {
+            // A contiguous NFA builds in a fraction of a DFA's time, which
+            // dominates for the few terms of a short file; with its
+            // prefilter it searches about as fast.
             AhoCorasickBuilder::new()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(&patterns)
                 .expect("term automaton builds")
