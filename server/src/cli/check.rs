@@ -107,6 +107,9 @@ type ContextResult = Result<Arc<Context>, String>;
 pub(crate) struct Contexts {
     forced: Option<Arc<Context>>,
     by_path: Mutex<HashMap<Option<PathBuf>, ContextResult>>,
+    /// The comity.toml found for each directory of the run's files, so that
+    /// a folder of many files is looked up once.
+    by_dir: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
 impl Contexts {
@@ -118,6 +121,7 @@ impl Contexts {
         Ok(Contexts {
             forced,
             by_path: Mutex::new(HashMap::new()),
+            by_dir: Mutex::new(HashMap::new()),
         })
     }
 
@@ -140,8 +144,17 @@ impl Contexts {
             .filter(|p| !p.as_os_str().is_empty())
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
-        let found = Config::find(&dir);
+        let cached = self.by_dir.lock().expect("lock").get(&dir).cloned();
+        let found = match cached {
+            Some(found) => found,
+            None => {
+                let real = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+                let found = Config::find(&real);
+                let mut by_dir = self.by_dir.lock().expect("lock");
+                by_dir.insert(dir, found.clone());
+                found
+            }
+        };
         let mut map = self.by_path.lock().expect("context cache lock");
         map.entry(found.clone())
             .or_insert_with(|| build_context(found).map(Arc::new))

@@ -181,10 +181,11 @@ impl Elided {
     /// (or the text holds what this cannot map: a code fence, the rarer line
     /// separators).
     pub fn of(text: &str) -> Option<Elided> {
-        if text.contains("```") || text.contains("~~~") || text.contains(['\u{2028}', '\u{2029}']) {
+        let bytes = text.as_bytes();
+        let has = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
+        if has("```") || has("~~~") || has("\u{2028}") || has("\u{2029}") {
             return None;
         }
-        let bytes = text.as_bytes();
         let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
         // Lines kept whole: with a special match that may be part of a
         // larger construct (a quote, a comment …), or inside an HTML comment.
@@ -231,7 +232,7 @@ impl Elided {
             let end = memchr::memchr(b'\n', &bytes[start..]).map_or(text.len(), |i| start + i);
             let line = &text[start..end];
             let body = line.strip_suffix('\r').unwrap_or(line);
-            let cut = if whole[k] || body.contains('\r') {
+            let cut = if whole[k] || memchr::memchr(b'\r', body.as_bytes()).is_some() {
                 None
             } else {
                 cut_point(body).filter(|&c| reach[k] <= start + c)

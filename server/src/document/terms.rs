@@ -128,9 +128,23 @@ fn skip_joiners(text: &str, from: usize, to: usize) -> usize {
 /// `Supplier's`). Longest terms win (`Sanctioned Person` over `Sanctions`).
 #[derive(Debug)]
 pub struct TermMatcher {
-    automaton: Option<AhoCorasick>,
+    search: Search,
     ids: Vec<TermId>,
 }
+
+#[derive(Debug)]
+enum Search {
+    None,
+    /// For a short text: one substring search per term. Building an
+    /// automaton would cost more than the searches it saves.
+    Each(Vec<memchr::memmem::Finder<'static>>),
+    Automaton(AhoCorasick),
+}
+
+/// Texts up to this long, with at most [`FEW_TERMS`] terms, are searched
+/// term by term.
+const SHORT_TEXT: usize = 64 << 10;
+const FEW_TERMS: usize = 32;
 
 impl TermMatcher {
     /// A matcher for the defined terms of a document, ids being their indices.
@@ -138,7 +152,21 @@ impl TermMatcher {
         TermMatcher::new(terms.iter().enumerate().map(|(i, t)| (i, t.term.as_str())))
     }
 
+    /// [`TermMatcher::of_terms`] for searching a text of `len` bytes once:
+    /// the cheapest matcher to build and run for it.
+    pub fn for_text(terms: &[DefinedTerm], len: usize) -> TermMatcher {
+        let few = len <= SHORT_TEXT && terms.len() <= FEW_TERMS;
+        TermMatcher::build(
+            terms.iter().enumerate().map(|(i, t)| (i, t.term.as_str())),
+            few,
+        )
+    }
+
     pub fn new<'a>(terms: impl IntoIterator<Item = (TermId, &'a str)>) -> TermMatcher {
+        TermMatcher::build(terms, false)
+    }
+
+    fn build<'a>(terms: impl IntoIterator<Item = (TermId, &'a str)>, each: bool) -> TermMatcher {
         let mut ids = Vec::new();
         let mut patterns = Vec::new();
         for (id, term) in terms {
@@ -147,28 +175,72 @@ impl TermMatcher {
                 patterns.push(term.to_string());
             }
         }
-        let automaton = (!patterns.is_empty()).then(|| {
-            // A contiguous NFA builds in a fraction of a DFA's time, which
-            // dominates for the few terms of a short file; with its
-            // prefilter it searches about as fast.
-            AhoCorasickBuilder::new()
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&patterns)
-                .expect("term automaton builds")
-        });
-        TermMatcher { automaton, ids }
+        let search = if patterns.is_empty() {
+            Search::None
+        } else if each {
+            Search::Each(
+                patterns
+                    .iter()
+                    .map(|p| memchr::memmem::Finder::new(p.as_bytes()).into_owned())
+                    .collect(),
+            )
+        } else {
+            // A contiguous NFA builds in a fraction of a DFA's time; with
+            // its prefilter it searches about as fast.
+            Search::Automaton(
+                AhoCorasickBuilder::new()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&patterns)
+                    .expect("term automaton builds"),
+            )
+        };
+        TermMatcher { search, ids }
+    }
+
+    /// The leftmost-longest matches in `hay`, as (pattern, start, end): at
+    /// each position the longest term that starts there, the search going
+    /// on after it (the automaton's `LeftmostLongest`).
+    fn raw_matches(&self, hay: &str) -> Vec<(usize, usize, usize)> {
+        match &self.search {
+            Search::None => Vec::new(),
+            Search::Automaton(ac) => ac
+                .find_iter(hay)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect(),
+            Search::Each(finders) => {
+                let bytes = hay.as_bytes();
+                let mut all = Vec::new();
+                for (p, f) in finders.iter().enumerate() {
+                    // Every occurrence, overlapping ones too: which survive
+                    // depends on the other terms' matches.
+                    let mut at = 0;
+                    while let Some(i) = f.find(&bytes[at..]) {
+                        all.push((p, at + i, at + i + f.needle().len()));
+                        at += i + 1;
+                    }
+                }
+                // Leftmost first; at one position the longest, then the
+                // first pattern (as the automaton orders equal matches).
+                all.sort_unstable_by_key(|&(p, s, e)| (s, std::cmp::Reverse(e), p));
+                let mut out = Vec::new();
+                let mut from = 0;
+                for m in all {
+                    if m.1 >= from {
+                        from = m.2;
+                        out.push(m);
+                    }
+                }
+                out
+            }
+        }
     }
 
     /// Uses of the terms inside `span` of `text`, in order.
     pub fn find(&self, text: &str, span: Span) -> Vec<(TermId, Span)> {
-        let Some(ac) = &self.automaton else {
-            return Vec::new();
-        };
         let hay = &text[span.start..span.end];
         let mut out = Vec::new();
-        for m in ac.find_iter(hay) {
-            let (s, e) = (m.start(), m.end());
+        for (pattern, s, e) in self.raw_matches(hay) {
             let term_is_latin = hay[s..e]
                 .chars()
                 .next()
@@ -198,11 +270,31 @@ impl TermMatcher {
                     continue;
                 }
             }
-            out.push((
-                self.ids[m.pattern().as_usize()],
-                Span::new(span.start + s, span.start + e),
-            ));
+            out.push((self.ids[pattern], Span::new(span.start + s, span.start + e)));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Searching term by term finds exactly what the automaton finds:
+        /// terms that overlap, nest, repeat or are prefixes of each other.
+        #[test]
+        fn searching_each_term_equals_the_automaton(
+            terms in prop::collection::vec("[abS ’'s制裁]{1,4}", 1..8),
+            text in "[abS ’'s制裁.]{0,80}",
+        ) {
+            let terms: Vec<(TermId, &str)> = terms.iter().map(String::as_str).enumerate().collect();
+            let each = TermMatcher::build(terms.iter().copied(), true);
+            let automaton = TermMatcher::build(terms.iter().copied(), false);
+            prop_assert!(matches!(each.search, Search::Each(_) | Search::None));
+            let span = Span::new(0, text.len());
+            prop_assert_eq!(each.find(&text, span), automaton.find(&text, span));
+        }
     }
 }

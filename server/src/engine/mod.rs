@@ -27,7 +27,7 @@ pub use settings::{Nexus, PartyProfile, ProfileParty, RuleSelection, Settings};
 
 /// Lints a whole document (keeping nothing for a re-lint).
 pub fn lint(doc: &Document, rules: &RuleSet, settings: &Settings) -> Vec<Finding> {
-    let matcher = TermMatcher::of_terms(doc.terms());
+    let matcher = TermMatcher::for_text(doc.terms(), doc.text().len());
     let analysis = Analysis::scoped(doc, rules, settings, None, &matcher, None);
     let raw = raw_findings(doc, rules, settings, &analysis);
     let carve_outs = grade::collect_carve_outs(doc, &analysis, None);
