@@ -113,6 +113,9 @@ fn elision_word() -> impl Strategy<Value = String> {
             "Supplier's", "'quoted'", "**Term**", "<!--", "-->", "comity:", "allow", "T01", "U.S.", "No.",
             "买方应当遵守", "出口管制法律。", "美国", "Huawei", "EAR.", "OFAC", "😀", "，", "。",
             "governed", "by", "the", "laws", "of", "England.", "中华人民共和国法律管辖。",
+            "(", "（", "(the", "(a)", "*", "第5.2条", "本协议第3条", "本合同第五", "Clause 5x",
+            "SubClause 7", "Appendix", "Annex", "的规定", "附件一的", "遵守附件二", "ABC附件3",
+            "Part IV", "Sections 2", "clauses 3.1(a)(ii)", "第", "本", "附件", "x", "。",
         ]).prop_map(str::to_string),
     ]
 }

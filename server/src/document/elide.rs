@@ -2,31 +2,40 @@
 //!
 //! Blocks are decided by how each line begins (a clause number, a heading
 //! marker, a bullet, a wrapped line) and carry only a few things from inside
-//! their lines: definitions, cross-references and comments. A line that can
-//! hold none of these contributes nothing but its first words to the syntax
-//! tree that matters. `comity check` parses such a line as its first words
-//! followed by one stand-in letter, and maps the blocks read from the
+//! their lines: definitions, cross-references and comments. `comity check`
+//! parses a line that can hold no definition or comment as its first words,
+//! then only the words around its cross-references, with a stand-in letter
+//! for each run of text left out, and maps the blocks read from the
 //! shortened text back onto the real one. Most of a contract's bytes are
 //! such text, and tree-sitter's cost grows with every byte it lexes.
 //!
-//! Soundness rests on three facts about the grammar (`grammar.js`), checked
-//! by the property tests that compare an elided parse with a full one:
+//! Soundness rests on these facts about the grammar (`grammar.js`) and its
+//! scanner (`scanner.c`), checked by the property tests and the fuzz target
+//! that compare an elided parse with a full one:
 //! - no token crosses a line end except an HTML comment (lines inside one
 //!   are kept whole) and the code block (texts with fences are not elided);
-//! - a token that makes a definition, a cross-reference or a comment
-//!   matches [`SPECIAL`] somewhere in its line (a quote, `§`, `**`, `<!--`,
-//!   a cross-reference's keyword and number …). A line with a match is kept
-//!   whole, unless every match is the start of a cross-reference (`Clause
-//!   5`, `第五条`, `附件一`) that ends before the cut: such a token ends
-//!   within its word, and the cut keeps whole words (or, in a CJK word,
-//!   every character that may belong to a number, and one more);
+//! - a definition, an inline definition or a comment needs a quote, `**`,
+//!   `<!--` or `本…所称` ([`STRONG`]): a line with one is kept whole;
+//! - a cross-reference matches [`XREF`], the grammar's own patterns (a
+//!   line with an English keyword glued to what precedes it, `。Clause 5`,
+//!   is kept whole: whether it is a reference depends on the line's first
+//!   token). Around
+//!   each match the shortened line keeps the text from the last word start
+//!   (after a space, with that space, or at a character that ends the
+//!   grammar's `word` token: `(`, `第`, `本` …), where no token but a text
+//!   run can be under way, so the scanner decides there as in the real
+//!   line; and up to the next space (an ASCII reference, which a following
+//!   letter could lengthen) or one character past it (a CJK reference,
+//!   which a Latin letter cannot lengthen);
 //! - every marker that can open a block lies in the line's first three
 //!   words, or in the first characters of a CJK word that can spell a
 //!   number (`第五条`, `（一）`, `一、`), which are kept; an ALL-CAPS line
 //!   (which may be a heading) is kept whole.
 //!
-//! The stand-in is a lower-case `x`: it cannot start a marker or a special
-//! token, and it keeps a shortened line from reading as an ALL-CAPS title.
+//! The stand-in is a lower-case `x`, placed after any space that begins the
+//! text it replaces: it cannot start a marker or a special token, cannot
+//! lengthen a kept one, and keeps a shortened line from reading as an
+//! ALL-CAPS title.
 
 use std::sync::LazyLock;
 
@@ -35,24 +44,51 @@ use regex::Regex;
 use super::blocks::Block;
 use crate::Span;
 
-/// Anything that may begin or make a definition, an inline definition, a
-/// cross-reference or an HTML comment (a superset of those tokens'
-/// patterns in the grammar).
-static SPECIAL: LazyLock<Regex> = LazyLock::new(|| {
+/// What may make a definition, an inline definition or a comment: a line
+/// with a match is kept whole. (An apostrophe after a lower-case letter is
+/// inside a word, where no quoted term can start: `Supplier's`.)
+static STRONG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["“”「『‘§']|\*\*|<!--|-->|本(?:协议|合同|条款|附件|章程)中?所称"#)
+        .expect("the pattern compiles")
+});
+
+/// The grammar's `cross_reference` token.
+static XREF: LazyLock<Regex> = LazyLock::new(|| {
     const CN: &str = "[一二三四五六七八九十百千零〇两]";
     Regex::new(&format!(
         concat!(
-            r#"["“”「『‘§]|\*\*|<!--|-->|(?:^|[^a-z])'"#,
-            r"|本(?:协议|合同|条款|附件|章程)中?所称",
-            r"|(?:[Ss]ections?|SECTIONS?|[Cc]lauses?|CLAUSES?|[Aa]rticles?|ARTICLES?",
+            r"(?:[Ss]ections?|SECTIONS?|[Cc]lauses?|CLAUSES?|[Aa]rticles?|ARTICLES?",
             r"|[Pp]aragraphs?|[Ss]ub-?clauses?|[Ss]chedules?|SCHEDULES?|[Aa]nnex(?:es)?|ANNEX",
-            r"|[Ee]xhibits?|EXHIBIT|[Aa]ppendix|[Aa]ppendices|APPENDIX|Part|PART)[ \u{{A0}}]+[0-9IVXLCA-Z]",
-            r"|第(?:{cn}+|[0-9])|本(?:合同|协议)第?(?:{cn}|[0-9])|附件(?:{cn}|[0-9A-Z])",
+            r"|[Ee]xhibits?|EXHIBIT|[Aa]ppendix|[Aa]ppendices|APPENDIX|Part|PART)[ \u{{A0}}]+",
+            r"(?:[0-9]{{1,3}}[A-Za-z]?(?:\.[0-9]{{1,3}})*|[IVXLC]{{1,6}}|[A-Z])(?:\([a-zA-Z0-9]{{1,4}}\))*",
+            r"|第(?:{cn}+|[0-9]{{1,3}}(?:\.[0-9]{{1,3}})*)(?:条|款|项|章|节|部分)",
+            r"|本(?:合同|协议)第?(?:{cn}+|[0-9]{{1,3}}(?:\.[0-9]{{1,3}})*)(?:条|款|项|章|节)?",
+            r"|附件(?:{cn}+|[0-9]{{1,3}}|[A-Z])",
         ),
         cn = CN
     ))
-    .expect("the special-token pattern compiles")
+    .expect("the cross-reference pattern compiles")
 });
+
+/// Characters that end the grammar's `word` token (`BREAK`); a word may
+/// start with one of them.
+fn is_word_break(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\u{201C}'
+            | '\u{201D}'
+            | '\u{300C}'
+            | '\u{300D}'
+            | '\u{300E}'
+            | '\u{300F}'
+            | '('
+            | '\u{FF08}'
+            | '第'
+            | '本'
+            | '§'
+            | '*'
+    )
+}
 
 /// The grammar's horizontal space (`extras`).
 fn is_hspace(c: char) -> bool {
@@ -126,7 +162,12 @@ fn is_caps_line_char(c: char) -> bool {
 /// the first word with other than ASCII after the characters that may spell
 /// a CJK number, plus one. `None` if the line is kept whole.
 fn cut_point(line: &str) -> Option<usize> {
-    if line.chars().all(is_caps_line_char) {
+    // (Leading space is the grammar's `extras`: a title may follow it.)
+    if line
+        .trim_start_matches(is_hspace)
+        .chars()
+        .all(is_caps_line_char)
+    {
         return None;
     }
     let mut chars = line.char_indices().peekable();
@@ -155,16 +196,52 @@ fn cut_point(line: &str) -> Option<usize> {
     chars.peek().map(|&(i, _)| i)
 }
 
-/// A cut line: the shortened text holds `line[..kept]` then the stand-in,
-/// then the line end.
+/// The stretch of a line (`line..body_end`) kept around a cross-reference
+/// at `s..e`: from the last word start at or before `s` (with the space
+/// before it), to the next space after an ASCII reference, or one
+/// character past a CJK one.
+fn xref_window(
+    text: &str,
+    line: usize,
+    body_end: usize,
+    s: usize,
+    e: usize,
+) -> Option<(usize, usize)> {
+    let before = text[line..s].chars().next_back();
+    if text[s..].starts_with(|c: char| c.is_ascii()) && before.is_some_and(|c| !is_hspace(c)) {
+        // A keyword glued to what precedes it (`。Clause 5`) is a reference
+        // only where a sentence end before it ended a text run, which
+        // depends on how the line began: keep the line whole.
+        return None;
+    }
+    let mut from = s;
+    for (i, c) in text[line..s].char_indices().rev() {
+        if is_word_break(text[from..].chars().next().unwrap_or(' ')) || is_hspace(c) {
+            break;
+        }
+        from = line + i;
+    }
+    if let Some(c) = text[line..from].chars().next_back()
+        && is_hspace(c)
+    {
+        from -= c.len_utf8();
+    }
+    let rest = &text[e..body_end];
+    let to = if text[s..e].chars().next_back().is_some_and(|c| c.is_ascii()) {
+        e + rest.find(is_hspace).unwrap_or(rest.len())
+    } else {
+        e + rest.chars().next().map_or(0, char::len_utf8)
+    };
+    Some((from, to))
+}
+
+/// A run of real text `real..resume` left out of the shortened text, where
+/// the stand-in sits at `short`.
 #[derive(Clone, Copy, Debug)]
 struct Cut {
-    /// Offset of the stand-in in the shortened text.
     short: usize,
-    /// Offset in the real text where the elided text starts.
     real: usize,
-    /// Offset in the real text of the line's end (before `\r\n` or `\n`).
-    real_end: usize,
+    resume: usize,
 }
 
 /// A piece of text with the plain text of some lines elided.
@@ -187,32 +264,26 @@ impl Elided {
             return None;
         }
         let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
-        // Lines kept whole: with a special match that may be part of a
-        // larger construct (a quote, a comment …), or inside an HTML comment.
+        // Lines kept whole: with a match of STRONG, or inside an HTML comment.
         let mut whole = vec![false; lines];
-        // The furthest end of a cross-reference's start in each line: the
-        // line is kept whole if it reaches past the cut.
-        let mut reach = vec![0usize; lines];
         let mut last = (0usize, 0usize); // the last (offset, line) looked up
         let mut line_at = |offset: usize| {
+            if offset < last.0 {
+                last = (0, 0);
+            }
             let line = last.1 + memchr::memchr_iter(b'\n', &bytes[last.0..offset]).count();
             last = (offset, line);
             line
         };
         let mut in_comment_from: Option<usize> = None;
-        for m in SPECIAL.find_iter(text) {
+        for m in STRONG.find_iter(text) {
+            if m.as_str() == "'" && m.start() > 0 && bytes[m.start() - 1].is_ascii_lowercase() {
+                continue;
+            }
             let first = line_at(m.start());
             let end_line = line_at(m.end() - 1);
-            let s = m.as_str();
-            let xref_like = !s.ends_with('\'')
-                && !s.starts_with(['"', '“', '”', '「', '『', '‘', '§', '*', '<', '-'])
-                && !s.ends_with("所称");
-            if xref_like && first == end_line {
-                reach[first] = reach[first].max(m.end());
-            } else {
-                whole[first..=end_line].iter_mut().for_each(|k| *k = true);
-            }
-            match s {
+            whole[first..=end_line].iter_mut().for_each(|k| *k = true);
+            match m.as_str() {
                 "<!--" if in_comment_from.is_none() => in_comment_from = Some(first),
                 "-->" => {
                     if let Some(from) = in_comment_from.take() {
@@ -225,31 +296,82 @@ impl Elided {
         if let Some(from) = in_comment_from {
             whole[from..].iter_mut().for_each(|k| *k = true);
         }
+        // Overlapping matches too: the grammar may lex a reference that
+        // starts inside a match it never lexes (`aAppendix Schedule 5`).
+        let mut xrefs: Vec<(usize, usize)> = Vec::new();
+        let mut from = 0;
+        while let Some(m) = XREF.find_at(text, from) {
+            xrefs.push((m.start(), m.end()));
+            from = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+        }
+        let mut next_xref = 0;
         let mut short = String::with_capacity(text.len() / 2);
         let mut cuts = Vec::new();
+        let mut kept: Vec<(usize, usize)> = Vec::new();
         let mut start = 0;
         for k in 0..lines {
             let end = memchr::memchr(b'\n', &bytes[start..]).map_or(text.len(), |i| start + i);
             let line = &text[start..end];
             let body = line.strip_suffix('\r').unwrap_or(line);
-            let cut = if whole[k] || memchr::memchr(b'\r', body.as_bytes()).is_some() {
+            let body_end = start + body.len();
+            let first_xref = next_xref;
+            while next_xref < xrefs.len() && xrefs[next_xref].0 < end {
+                next_xref += 1;
+            }
+            let head = if whole[k] || memchr::memchr(b'\r', body.as_bytes()).is_some() {
                 None
             } else {
-                cut_point(body).filter(|&c| reach[k] <= start + c)
+                cut_point(body)
             };
-            match cut {
-                Some(c) => {
-                    short.push_str(&body[..c]);
-                    cuts.push(Cut {
-                        short: short.len(),
-                        real: start + c,
-                        real_end: start + body.len(),
-                    });
-                    short.push_str(STAND_IN);
-                    short.push_str(&line[body.len()..]);
+            let Some(head) = head else {
+                short.push_str(line);
+                if end < text.len() {
+                    short.push('\n');
                 }
-                None => short.push_str(line),
+                start = end + 1;
+                continue;
+            };
+            // The kept stretches of the line: its head, then a window
+            // around each cross-reference (merged where they meet).
+            kept.clear();
+            kept.push((start, start + head));
+            let mut glued = false;
+            for &(s, e) in &xrefs[first_xref..next_xref] {
+                let Some(window) = xref_window(text, start, body_end, s, e.min(body_end)) else {
+                    glued = true;
+                    break;
+                };
+                match kept.last_mut() {
+                    Some(last) if window.0 <= last.1 => last.1 = last.1.max(window.1),
+                    _ => kept.push(window),
+                }
             }
+            if glued {
+                kept.clear();
+                kept.push((start, body_end));
+            }
+            let mut at = start;
+            for &(from, to) in kept.iter().chain(std::iter::once(&(body_end, body_end))) {
+                if from > at {
+                    // Text left out, after any space it begins with.
+                    let gap = &text[at..from];
+                    let spaces = gap.len() - gap.trim_start_matches(is_hspace).len();
+                    if spaces == gap.len() {
+                        short.push_str(gap);
+                    } else {
+                        short.push_str(&gap[..spaces]);
+                        cuts.push(Cut {
+                            short: short.len(),
+                            real: at + spaces,
+                            resume: from,
+                        });
+                        short.push_str(STAND_IN);
+                    }
+                }
+                short.push_str(&text[from.max(at)..to.max(at)]);
+                at = at.max(to);
+            }
+            short.push_str(&line[body.len()..]);
             if end < text.len() {
                 short.push('\n');
             }
@@ -259,8 +381,8 @@ impl Elided {
     }
 
     /// The offset in the real text of `offset` in the shortened one: exact
-    /// in kept text; the stand-in maps to the start of the elided text, the
-    /// end of a cut line to the end of the real line.
+    /// in kept text; the stand-in maps to the start of the text it replaces,
+    /// the offset after it to the end of that text.
     fn real(&self, offset: usize) -> usize {
         // The last cut at or before `offset`.
         let k = self.cuts.partition_point(|c| c.short <= offset);
@@ -271,8 +393,7 @@ impl Elided {
         if offset == c.short {
             return c.real;
         }
-        let after = c.short + STAND_IN.len();
-        c.real_end + (offset - after.min(offset))
+        c.resume + (offset - (c.short + STAND_IN.len()))
     }
 
     fn span(&self, s: Span) -> Span {
@@ -319,29 +440,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plain_lines_keep_their_first_words_and_special_lines_stay_whole() {
+    fn plain_lines_keep_their_first_words_and_the_words_around_references() {
         let text = "1.1 The Supplier shall deliver the Goods on time.\n\
-                    2.1 Subject to Clause 5, the Buyer pays.\n\
+                    2.1 Subject to Clause 5(a), the Buyer pays.\n\
                     第五条 买方应当按时付款并承担运输费用。\n\
+                    买方应遵守本合同第五条的规定并承担责任。\n\
+                    1.2 \"Sanctions\" means the sanctions of any state.\n\
                     EXPORT CONTROLS AND SANCTIONS COMPLIANCE\n\
                     short line\n";
         let e = Elided::of(text).expect("something is elided");
         assert_eq!(
             e.text,
             "1.1 The Supplier x\n\
-             2.1 Subject to Clause 5, the Buyer pays.\n\
+             2.1 Subject to Clause 5(a), x\n\
              第五条 买x\n\
+             买x本合同第五条的x\n\
+             1.2 \"Sanctions\" means the sanctions of any state.\n\
              EXPORT CONTROLS AND SANCTIONS COMPLIANCE\n\
              short line\n"
         );
-        // The stand-in maps to the first elided character, the line end to
-        // the real line end.
+        // A stand-in maps to the first character it replaces, the offset
+        // after it to the end of what it replaces.
         let x = e.text.find('x').unwrap();
         assert_eq!(&text[e.real(x)..e.real(x) + 5], "shall");
         assert_eq!(e.real(x + 1), text.find('\n').unwrap());
-        // Kept text after a cut line maps exactly.
-        let subj = e.text.find("Subject").unwrap();
-        assert_eq!(&text[e.real(subj)..e.real(subj) + 7], "Subject");
+        // Kept text between and after cut lines maps exactly.
+        for word in ["Subject", "本合同第五条", "Sanctions"] {
+            let at = e.text.find(word).unwrap();
+            assert_eq!(&text[e.real(at)..e.real(at) + word.len()], word);
+        }
+        let ref_line = e.text.find("买x本").unwrap();
+        assert_eq!(&text[e.real(ref_line + 3)..][..12], "方应遵守");
     }
 
     #[test]
