@@ -309,7 +309,7 @@ impl Elided {
         let mut cuts = Vec::new();
         let mut kept: Vec<(usize, usize)> = Vec::new();
         let mut start = 0;
-        for k in 0..lines {
+        for &keep_whole in &whole {
             let end = memchr::memchr(b'\n', &bytes[start..]).map_or(text.len(), |i| start + i);
             let line = &text[start..end];
             let body = line.strip_suffix('\r').unwrap_or(line);
@@ -318,7 +318,7 @@ impl Elided {
             while next_xref < xrefs.len() && xrefs[next_xref].0 < end {
                 next_xref += 1;
             }
-            let head = if whole[k] || memchr::memchr(b'\r', body.as_bytes()).is_some() {
+            let head = if keep_whole || memchr::memchr(b'\r', body.as_bytes()).is_some() {
                 None
             } else {
                 cut_point(body)
