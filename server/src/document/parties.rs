@@ -215,6 +215,14 @@ static GOVERNING_LAW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:governed\s+by|construed\s+(?:and\s+enforced\s+)?in\s+accordance\s+with|governed\s+by\s+and\s+construed\s+in\s+accordance\s+with|subject\s+to)\s*(?:,\s*and\s+construed\s+in\s+accordance\s+with,?\s*)?(?:the\s+)?(?:substantive\s+|internal\s+)?laws?\s+of\s+(?P<place>(?:the\s+)?[A-Z][\w'’.]*(?:[ \t]+(?:of|and|the|[A-Z][\w'’.]*))*)|(?P<adj>English|PRC|Chinese|Singapore|New\s+York|Hong\s+Kong|Swiss)\s+law\s+(?:shall\s+)?govern|governed\s+by\s+(?P<adj2>English|PRC|Chinese|Singapore|New\s+York|Hong\s+Kong|Swiss|German)\s+law|(?:适用|受|遵照|按照)(?P<zhplace>中华人民共和国(?:（[^）]{0,20}）)?|中国(?:大陆)?|香港特别行政区|香港|新加坡|英格兰(?:和威尔士)?|英国|美国纽约州|纽约州|美国[^\s，。的]{0,6}|瑞士|德国|日本)(?:的)?(?:现行)?法律").unwrap()
 });
 
+/// The literals that every match of [`GOVERNING_LAW`] contains.
+static LAW_WORD: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["law", "法律"])
+        .expect("two literals build")
+});
+
 /// Whether a heading names the governing-law clause.
 pub fn is_governing_law_heading(heading: &str) -> bool {
     let h = heading.to_lowercase();
@@ -240,6 +248,11 @@ pub fn governing_law_in(block: &Block, text: &str) -> Option<GoverningLaw> {
         return None;
     }
     let s = block.span.text(text);
+    // Every match names "law" (in any case) or 法律: most blocks are passed
+    // over without running the pattern.
+    if !LAW_WORD.is_match(s) {
+        return None;
+    }
     for caps in GOVERNING_LAW.captures_iter(s) {
         let Some(m) = caps
             .name("place")
@@ -617,4 +630,43 @@ fn strongest(hints: &[JurisdictionHint]) -> Option<Jurisdiction> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn governing_law_statements_pass_the_gate() {
+        for s in [
+            "This Agreement is governed by the laws of England.",
+            "THIS AGREEMENT SHALL BE GOVERNED BY THE LAWS OF SINGAPORE.",
+            "English law shall govern this Agreement.",
+            "本合同适用中华人民共和国法律。",
+            "本协议受香港特别行政区法律管辖。",
+        ] {
+            assert!(GOVERNING_LAW.is_match(s), "{s}");
+            assert!(LAW_WORD.is_match(s), "the gate passes {s}");
+        }
+    }
+
+    proptest! {
+        /// The literal gate never hides a governing-law statement: text
+        /// without "law" or 法律 has no match.
+        #[test]
+        fn the_law_gate_passes_every_governing_law_match(
+            words in prop::collection::vec(prop::sample::select(vec![
+                "governed", "by", "the", "laws", "LAWS", "Law", "of", "England", "English", "law",
+                "govern", "shall", "construed", "in", "accordance", "with", "subject", "to",
+                "适用", "受", "中华人民共和国", "法律", "管辖", "香港", "的", "现行", "法", "律", "la", "w",
+            ]), 0..12),
+            seps in prop::collection::vec(prop::sample::select(vec![" ", "", "\n", "\t"]), 12),
+        ) {
+            let s: String = words.iter().zip(&seps).map(|(w, p)| format!("{w}{p}")).collect();
+            if !LAW_WORD.is_match(&s) {
+                prop_assert!(!GOVERNING_LAW.is_match(&s), "{s:?}");
+            }
+        }
+    }
 }
