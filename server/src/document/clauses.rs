@@ -547,7 +547,8 @@ const SENTENCE_END: &[char] = &['.', '。', ';', '；', '!', '！', '?', '？', 
 fn heading_of(block: &Block, text: &str) -> Option<(String, Span)> {
     let body = block.body?;
     let body_text = body.text(text);
-    let first_line_len = body_text.find(['\n', '\r']).unwrap_or(body_text.len());
+    let first_line_len =
+        memchr::memchr2(b'\n', b'\r', body_text.as_bytes()).unwrap_or(body_text.len());
     let line = Span::new(body.start, body.start + first_line_len);
     if block.is_heading()
         || matches!(
