@@ -70,6 +70,12 @@ static XREF: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the cross-reference pattern compiles")
 });
 
+/// Compiles the patterns ahead of use (see [`super::warm_up`]).
+pub(super) fn warm_up() {
+    LazyLock::force(&STRONG);
+    LazyLock::force(&XREF);
+}
+
 /// Characters that end the grammar's `word` token (`BREAK`); a word may
 /// start with one of them.
 fn is_word_break(c: char) -> bool {

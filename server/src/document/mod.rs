@@ -28,6 +28,8 @@ use crate::Span;
 /// Compiles the document model's patterns ahead of use (on another thread,
 /// while the rule set loads).
 pub fn warm_up() {
+    // In the order they are first needed: the parse, then the model.
+    elide::warm_up();
     parties::warm_up();
 }
 

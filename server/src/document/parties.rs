@@ -181,6 +181,7 @@ pub fn warm_up() {
     ] {
         LazyLock::force(re);
     }
+    LazyLock::force(&LAW_WORD);
 }
 
 static ORG_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
