@@ -127,7 +127,7 @@ fn elision_line() -> impl Strategy<Value = String> {
         8 => (
             "[ \t\u{3000}]{0,2}",
             prop::collection::vec(
-                (elision_word(), prop::sample::select(vec![" ", " ", " ", "  ", "\t", "\u{A0}", "\u{3000}", ""])),
+                (elision_word(), prop::sample::select(vec![" ", " ", " ", "  ", "\t", "\u{A0}", "\u{3000}", "", "\u{200B}", "\u{2009}", "\u{FEFF}", "\u{0B}"])),
                 1..12,
             ),
             prop::sample::select(vec!["\n", "\n", "\n", "\r\n", " \n"]),
