@@ -120,26 +120,31 @@ impl Block {
     }
 
     pub fn shift(&mut self, delta: isize) {
-        self.span = self.span.shifted(delta);
+        self.map_spans(|s| s.shifted(delta));
+    }
+
+    /// Replaces every span the block holds with `f` of it.
+    pub(crate) fn map_spans(&mut self, f: impl Fn(Span) -> Span) {
+        self.span = f(self.span);
         if let Some(m) = &mut self.marker {
-            m.span = m.span.shifted(delta);
+            m.span = f(m.span);
         }
         for s in self.number.iter_mut().chain(self.body.iter_mut()) {
-            *s = s.shifted(delta);
+            *s = f(*s);
         }
         for d in &mut self.definitions {
-            d.term = d.term.shifted(delta);
-            d.construct = d.construct.shifted(delta);
+            d.term = f(d.term);
+            d.construct = f(d.construct);
         }
         for s in self
             .cross_references
             .iter_mut()
             .chain(self.comments.iter_mut())
         {
-            *s = s.shifted(delta);
+            *s = f(*s);
         }
         if let Some(g) = &mut self.governing_law {
-            g.span = g.span.shifted(delta);
+            g.span = f(g.span);
         }
     }
 }
@@ -204,7 +209,7 @@ fn node_span(node: Node, text: &str) -> Span {
 }
 
 /// Trims trailing line breaks and horizontal space.
-fn trim_end(span: Span, text: &str) -> Span {
+pub(super) fn trim_end(span: Span, text: &str) -> Span {
     let s = &text[span.start..span.end];
     let trimmed = s.trim_end_matches(|c: char| c.is_whitespace());
     Span::new(span.start, span.start + trimmed.len())

@@ -41,7 +41,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::blocks::Block;
+use super::blocks::{Block, trim_end};
 use crate::Span;
 
 /// What may make a definition, an inline definition or a comment: a line
@@ -407,38 +407,16 @@ impl Elided {
     }
 
     /// Moves a block read from the shortened text onto the real `text`,
-    /// trimming what now ends
-    /// with the real line's trailing space, and reads its language and
-    /// governing law from the real text.
+    /// trimming the spans that now end with a real line's trailing space,
+    /// and reads its language and governing law from the real text.
     pub fn restore(&self, block: &mut Block, text: &str) {
-        block.span = trim_end(self.span(block.span), text);
-        if let Some(m) = &mut block.marker {
-            m.span = self.span(m.span);
-        }
-        if let Some(n) = &mut block.number {
-            *n = self.span(*n);
-        }
+        block.map_spans(|s| self.span(s));
+        block.span = trim_end(block.span, text);
         if let Some(b) = &mut block.body {
-            *b = trim_end(self.span(*b), text);
-        }
-        for d in &mut block.definitions {
-            d.term = self.span(d.term);
-            d.construct = self.span(d.construct);
-        }
-        for s in block
-            .cross_references
-            .iter_mut()
-            .chain(block.comments.iter_mut())
-        {
-            *s = self.span(*s);
+            *b = trim_end(*b, text);
         }
         super::blocks::read_facts(block, text);
     }
-}
-
-fn trim_end(span: Span, text: &str) -> Span {
-    let s = span.text(text);
-    Span::new(span.start, span.start + s.trim_end().len())
 }
 
 #[cfg(test)]

@@ -141,6 +141,11 @@ enum Search {
     Automaton(AhoCorasick),
 }
 
+/// The terms with their indices as ids.
+fn indexed(terms: &[DefinedTerm]) -> impl Iterator<Item = (TermId, &str)> {
+    terms.iter().enumerate().map(|(i, t)| (i, t.term.as_str()))
+}
+
 /// Texts up to this long, with at most [`FEW_TERMS`] terms, are searched
 /// term by term.
 const SHORT_TEXT: usize = 64 << 10;
@@ -149,17 +154,14 @@ const FEW_TERMS: usize = 32;
 impl TermMatcher {
     /// A matcher for the defined terms of a document, ids being their indices.
     pub fn of_terms(terms: &[DefinedTerm]) -> TermMatcher {
-        TermMatcher::new(terms.iter().enumerate().map(|(i, t)| (i, t.term.as_str())))
+        TermMatcher::build(indexed(terms), false)
     }
 
     /// [`TermMatcher::of_terms`] for searching a text of `len` bytes once:
     /// the cheapest matcher to build and run for it.
     pub fn for_text(terms: &[DefinedTerm], len: usize) -> TermMatcher {
         let few = len <= SHORT_TEXT && terms.len() <= FEW_TERMS;
-        TermMatcher::build(
-            terms.iter().enumerate().map(|(i, t)| (i, t.term.as_str())),
-            few,
-        )
+        TermMatcher::build(indexed(terms), few)
     }
 
     pub fn new<'a>(terms: impl IntoIterator<Item = (TermId, &'a str)>) -> TermMatcher {
