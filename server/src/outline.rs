@@ -113,8 +113,8 @@ impl Outline {
             OutlineClause {
                 kind: c.kind,
                 label: c.label.as_deref().map(str::to_string),
-                number: c.number.as_deref().map(str::to_string),
-                heading: c.heading.as_deref().map(str::to_string),
+                number: c.number(doc.text()).map(str::to_string),
+                heading: c.heading(doc.text()).map(str::to_string),
                 style: c.style,
                 location: location(doc, index, c.span),
                 children: children[id]

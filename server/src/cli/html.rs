@@ -442,8 +442,8 @@ fn render_file(
 /// `label heading`, `label` or `heading` of a clause.
 fn clause_name(doc: &Document, id: ClauseId) -> String {
     let c = &doc.clauses()[id];
-    let label = c.label.as_deref().or(c.number.as_deref());
-    match (label, c.heading.as_deref()) {
+    let text = doc.text();
+    match (c.label_or_number(text), c.heading(text)) {
         (Some(l), Some(hd)) => format!("{l} {hd}"),
         (Some(l), None) => l.to_string(),
         (None, Some(hd)) => hd.to_string(),
@@ -486,10 +486,7 @@ fn render_group(
     let (label, heading) = match g.clause {
         Some(id) => {
             let c = &doc.clauses()[id];
-            (
-                c.label.clone().or_else(|| c.number.clone()),
-                c.heading.clone(),
-            )
+            (c.label_or_number(doc.text()), c.heading(doc.text()))
         }
         None => (None, None),
     };

@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use compact_str::{CompactString, format_compact};
 use serde::Serialize;
 
 use super::blocks::{Block, BlockKind, MarkerToken};
@@ -22,18 +23,26 @@ pub enum ClauseKind {
     Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Clause {
     pub kind: ClauseKind,
-    /// The number as written: `5.1`, `(a)`, `第五条`, `ARTICLE 5`, `Section 12.`.
-    pub number: Option<Box<str>>,
+    pub style: Option<NumberStyle>,
+    /// Whether the clause is a heading-level unit that un-numbered blocks
+    /// after it stay in (a heading, or numbered in a heading style).
+    pub opens_level: bool,
+    pub depth: u32,
+    /// The letter of an alphabetic number (`(c)` → `c`), for telling `(i)`
+    /// the letter from `(i)` the roman numeral.
+    alpha: Option<char>,
+    /// The number as written (see [`Clause::number`]).
     pub number_span: Option<Span>,
     /// The number including the numbers of the parents that it is relative to:
     /// `(a)` under `5.1` is `5.1(a)`; `（一）` under `第五条` is `第五条（一）`.
-    pub label: Option<Box<str>>,
-    pub heading: Option<Box<str>>,
+    /// Kept inline (labels are short), so a million clauses need no million
+    /// small allocations.
+    pub label: Option<CompactString>,
+    /// The heading's title (see [`Clause::heading`]).
     pub heading_span: Option<Span>,
-    pub style: Option<NumberStyle>,
     /// From the clause's first character to the end of its last descendant.
     pub span: Span,
     /// The span of the clause's own blocks, without its sub-clauses.
@@ -41,11 +50,24 @@ pub struct Clause {
     /// The blocks of the clause and its descendants.
     pub blocks: Range<usize>,
     pub parent: Option<ClauseId>,
-    pub depth: u32,
-    /// Whether the clause is a heading-level unit that un-numbered blocks
-    /// after it stay in (a heading, or numbered in a heading style).
-    #[serde(skip)]
-    pub opens_level: bool,
+}
+
+impl Clause {
+    /// The number as written: `5.1`, `(a)`, `第五条`, `ARTICLE 5`, `Section 12.`.
+    pub fn number<'t>(&self, text: &'t str) -> Option<&'t str> {
+        self.number_span.map(|s| s.text(text).trim())
+    }
+
+    /// The title of the clause: a heading, a title-like first line or a
+    /// run-in heading (`Export Control.`), without emphasis marks.
+    pub fn heading<'t>(&self, text: &'t str) -> Option<&'t str> {
+        self.heading_span.map(|s| s.text(text))
+    }
+
+    /// The label, or else the number as written (how the clause is cited).
+    pub fn label_or_number<'a>(&'a self, text: &'a str) -> Option<&'a str> {
+        self.label.as_deref().or_else(|| self.number(text))
+    }
 }
 
 struct Open {
@@ -83,10 +105,13 @@ fn is_article_level(style: NumberStyle) -> bool {
 
 /// Builds the clause tree from the blocks, in document order.
 pub fn build(blocks: &[Block], text: &str) -> Vec<Clause> {
+    // Sized up front: on a large file, doubling a vector of a million
+    // clauses would hold the old and the new buffer at once.
+    let opening = blocks.iter().filter(|b| opens_clause(b)).count();
     let mut m = Machine {
         clauses: Store {
             head: &mut [],
-            mid: Vec::new(),
+            mid: Vec::with_capacity(opening),
         },
         stack: Vec::new(),
     };
@@ -326,7 +351,7 @@ impl Open {
         Open {
             id,
             style: c.style,
-            alpha: alpha_letter(c.style, c.number.as_deref()),
+            alpha: c.alpha,
             heading: c.opens_level,
         }
     }
@@ -405,9 +430,9 @@ impl Machine<'_> {
             return;
         }
         let number_span = block.number_span();
-        let number_text = number_span.map(|s| s.text(text).trim().to_string());
+        let number_text = number_span.map(|s| s.text(text).trim());
         let alpha = stack.iter().rev().find_map(|o| o.alpha);
-        let style = style_of(block, number_text.as_deref().unwrap_or(""), alpha);
+        let style = style_of(block, number_text.unwrap_or(""), alpha);
         let heading_block = block.is_heading();
 
         // Close the levels that the new clause ends.
@@ -456,33 +481,34 @@ impl Machine<'_> {
         }
         let parent = stack.last().map(|o| o.id);
         let depth = stack.len() as u32;
-        let (heading, heading_span) = heading_of(block, text)
-            .map(|(h, s)| (Some(h), Some(s)))
-            .unwrap_or((None, None));
+        let heading_span = heading_of(block, text);
         let kind = match block.kind {
             BlockKind::PartHeading => ClauseKind::Part,
             BlockKind::Subheading => ClauseKind::Section,
             _ => ClauseKind::Clause,
         };
         // A heading's own number (`## Section 1.01`) decides how it is cited.
-        let label_style = match (block.number, &number_text) {
+        let label_style = match (block.number, number_text) {
             (Some(_), Some(n)) => numbering::style_of_number_text(n).or(style),
             _ => style,
         };
-        let label = number_text.as_ref().map(|n| {
+        let label = number_text.map(|n| {
             let style = label_style;
             let own = normalize_number(n);
             // `a)` reads as `(a)` once it follows its parent's number.
-            let own = match style {
+            let half = matches!(
+                style,
                 Some(
                     NumberStyle::LowerAlphaHalf
-                    | NumberStyle::UpperAlphaHalf
-                    | NumberStyle::LowerRomanHalf
-                    | NumberStyle::ArabicHalf,
-                ) => {
-                    format!("({})", own.trim_end_matches([')', '）']))
-                }
-                _ => own,
+                        | NumberStyle::UpperAlphaHalf
+                        | NumberStyle::LowerRomanHalf
+                        | NumberStyle::ArabicHalf,
+                )
+            );
+            let own = if half {
+                format_compact!("({})", own.trim_end_matches([')', '）']))
+            } else {
+                CompactString::from(own)
             };
             match (style, parent) {
                 // `1.` under `Section 10` is cited as `Section 10.1`.
@@ -493,12 +519,12 @@ impl Machine<'_> {
                     ) =>
                 {
                     match &clauses[p].label {
-                        Some(pl) => format!("{pl}.{}", own.trim_end_matches('.')),
+                        Some(pl) => format_compact!("{pl}.{}", own.trim_end_matches('.')),
                         None => own,
                     }
                 }
                 (Some(s), Some(p)) if !s.is_absolute() => match &clauses[p].label {
-                    Some(pl) => format!("{pl}{own}"),
+                    Some(pl) => format_compact!("{pl}{own}"),
                     None => own,
                 },
                 _ => own,
@@ -507,10 +533,9 @@ impl Machine<'_> {
         let id = clauses.len();
         clauses.push(Clause {
             kind,
-            number: number_text.map(String::into_boxed_str),
+            alpha: alpha_letter(style, number_text),
             number_span,
-            label: label.map(String::into_boxed_str),
-            heading: heading.map(String::into_boxed_str),
+            label,
             heading_span,
             style,
             span: block.span,
@@ -529,14 +554,13 @@ impl Machine<'_> {
 }
 
 /// `1.1.` → `1.1`, `Section 12.` → `Section 12`, `ARTICLE 5` stays.
-fn normalize_number(n: &str) -> String {
+fn normalize_number(n: &str) -> &str {
     let t = n.trim();
-    let t = if t.ends_with('.') && t.len() > 1 {
+    if t.ends_with('.') && t.len() > 1 {
         &t[..t.len() - 1]
     } else {
         t
-    };
-    t.to_string()
+    }
 }
 
 const SENTENCE_END: &[char] = &['.', '。', ';', '；', '!', '！', '?', '？', ',', '，', '、'];
@@ -544,7 +568,7 @@ const SENTENCE_END: &[char] = &['.', '。', ';', '；', '!', '！', '?', '？', 
 /// The heading of a clause: a heading's title, a short title-like body
 /// (`第五条 出口管制`, `Section 12. Sanctions`), or a run-in heading
 /// (`12.3 Export Control. Customer shall …`).
-fn heading_of(block: &Block, text: &str) -> Option<(String, Span)> {
+fn heading_of(block: &Block, text: &str) -> Option<Span> {
     let body = block.body?;
     let body_text = body.text(text);
     let first_line_len =
@@ -611,13 +635,13 @@ fn heading_of(block: &Block, text: &str) -> Option<(String, Span)> {
             && words[0].chars().next().is_some_and(|c| c.is_uppercase())
         {
             let start = line.start + lead;
-            return Some((title.to_string(), Span::new(start, start + title.len())));
+            return Some(Span::new(start, start + title.len()));
         }
     }
     None
 }
 
-fn clean_title(span: Span, text: &str) -> Option<(String, Span)> {
+fn clean_title(span: Span, text: &str) -> Option<Span> {
     let raw = span.text(text);
     let trimmed_start = raw.len()
         - raw
@@ -633,5 +657,5 @@ fn clean_title(span: Span, text: &str) -> Option<(String, Span)> {
         return None;
     }
     let start = span.start + trimmed_start;
-    Some((inner.to_string(), Span::new(start, start + inner.len())))
+    Some(Span::new(start, start + inner.len()))
 }

@@ -436,7 +436,7 @@ impl Document {
     pub fn clause_label_str_at(&self, offset: usize) -> Option<&str> {
         self.ancestors(self.clause_at(offset)?).find_map(|c| {
             let clause = &self.clauses[c];
-            clause.label.as_deref().or(clause.heading.as_deref())
+            clause.label.as_deref().or(clause.heading(&self.text))
         })
     }
 
@@ -766,8 +766,7 @@ impl Document {
             let headed = self.block_clause[b].is_some_and(|c| {
                 self.ancestors(c).any(|id| {
                     self.clauses[id]
-                        .heading
-                        .as_deref()
+                        .heading(&self.text)
                         .is_some_and(parties::is_governing_law_heading)
                 })
             });

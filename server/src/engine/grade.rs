@@ -434,8 +434,7 @@ fn carve_out_scope(doc: &Document, block: &crate::document::Block, sentence: Spa
                 .as_deref()
                 .map(normalize_ref)
                 .is_some_and(|l| !l.is_empty() && l == wanted)
-                || c.number
-                    .as_deref()
+                || c.number(text)
                     .map(normalize_ref)
                     .is_some_and(|l| !l.is_empty() && l == wanted);
             if hit {
@@ -465,7 +464,7 @@ fn carve_out_scope(doc: &Document, block: &crate::document::Block, sentence: Spa
             let top = doc
                 .clause_path(c)
                 .into_iter()
-                .find(|&id| doc.clauses()[id].number.is_some())
+                .find(|&id| doc.clauses()[id].number_span.is_some())
                 .unwrap_or(c);
             Scope::Spans(vec![doc.clauses()[top].span])
         }

@@ -473,13 +473,9 @@ pub fn symbols(state: &State, d: &OpenDoc) -> Vec<DocumentSymbol> {
     #[allow(deprecated)]
     fn build(i: usize, d: &OpenDoc, t: &Text, children: &[Vec<usize>]) -> DocumentSymbol {
         let c = &d.doc.clauses()[i];
-        let number = c
-            .label
-            .as_deref()
-            .or(c.number.as_deref())
-            .unwrap_or_default()
-            .to_string();
-        let heading = c.heading.as_deref().unwrap_or_default().to_string();
+        let text = d.doc.text();
+        let number = c.label_or_number(text).unwrap_or_default().to_string();
+        let heading = c.heading(text).unwrap_or_default().to_string();
         let name = match (number.is_empty(), heading.is_empty()) {
             (false, false) => format!("{number} {heading}"),
             (false, true) => number,
@@ -503,7 +499,7 @@ pub fn symbols(state: &State, d: &OpenDoc) -> Vec<DocumentSymbol> {
             } else {
                 name
             },
-            detail: c.heading.as_deref().map(str::to_string),
+            detail: c.heading(text).map(str::to_string),
             kind,
             tags: None,
             deprecated: None,
@@ -534,7 +530,7 @@ pub fn folding(state: &State, d: &OpenDoc) -> Vec<FoldingRange> {
                 start_line: r.start.line,
                 end_line: r.end.line,
                 kind: Some(FoldingRangeKind::Region),
-                collapsed_text: c.heading.as_deref().map(str::to_string),
+                collapsed_text: c.heading(d.doc.text()).map(str::to_string),
                 ..Default::default()
             })
         })
