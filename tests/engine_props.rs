@@ -3,7 +3,7 @@
 
 use comity::Span;
 use comity::document::Document;
-use comity::engine::{EditInfo, Settings, lint, lint_state, relint};
+use comity::engine::{EditInfo, Settings, lint, lint_state, may_report, relint};
 use comity::rules::RuleSet;
 use proptest::prelude::*;
 
@@ -33,6 +33,28 @@ fn piece() -> impl Strategy<Value = String> {
         Just("This Agreement is governed by the laws of the People's Republic of China.\n\n".to_string()),
         Just("The Licensee shall not use the Software with Huawei Ascend chips.\n\n".to_string()),
         "[a-zA-Z .,第条、一（）\\n]{0,20}",
+    ]
+}
+
+/// Mostly neutral text, with near misses of trigger words and a few real
+/// ones, so that the prefilter says no as often as yes.
+fn gate_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => piece(),
+        6 => prop::sample::select(vec![
+            "Each Party shall comply with all laws applicable to it.\n\n",
+            "1.1 \"Products\" means the goods listed in Schedule 1.\n\n",
+            "The USB ports, business terms and earnings are described in Clause 3.\n\n",
+            "(a) the Buyer shall pay the Price within 30 days;\n",
+            "第三条 付款\n（一）买方应在三十日内付款。\n",
+            "This Agreement is governed by the laws of England.\n\n",
+            "<!-- reviewed by legal -->\n",
+            "<!-- comity: disable T05 -->\n",
+            "<!-- comity: allow all reason=\"accepted\" until=2000-01-01 -->\n",
+            "Sanctions\n",
+            "the US\n",
+            "AMERICAN\n",
+        ]).prop_map(str::to_string),
     ]
 }
 
@@ -82,4 +104,51 @@ proptest! {
             prop_assert_eq!(&state.findings, &fresh, "after replacing {}..{} with {:?} in {:?}", start, end, ins, doc.text());
         }
     }
+
+    /// The batch check does not parse a text the prefilter rules out; that
+    /// must never hide a finding, the tool's notices about suppressions
+    /// included.
+    #[test]
+    fn the_batch_prefilter_never_hides_a_finding(pieces in prop::collection::vec(gate_piece(), 1..10)) {
+        let text = pieces.concat();
+        let rules = RuleSet::builtin();
+        let settings = Settings { report_unused_suppressions: true, ..Settings::default() };
+        if !may_report(&text, rules) {
+            let findings = lint(&Document::parse_whole(text.clone()), rules, &settings);
+            prop_assert!(findings.is_empty(), "{:?} in {:?}", findings.iter().map(|f| &f.code).collect::<Vec<_>>(), text);
+        }
+    }
+}
+
+#[test]
+fn the_batch_prefilter_passes_trigger_words_and_comments_only() {
+    let rules = RuleSet::builtin();
+    assert!(!may_report(
+        "Each Party shall comply with all laws applicable to it.\n",
+        rules
+    ));
+    assert!(!may_report(
+        "The USB ports and business terms are in Clause 3.\n",
+        rules
+    ));
+    assert!(may_report("Buyer shall comply with the EAR.\n", rules));
+    assert!(may_report(
+        "Seller may terminate if Buyer becomes subject to Sanctions.\n",
+        rules
+    ));
+    // A suppression with no finding to suppress is itself reported.
+    let comment = "<!-- comity: disable T05 -->\nThe Buyer shall pay.\n";
+    assert!(may_report(comment, rules));
+    let settings = Settings {
+        report_unused_suppressions: true,
+        ..Settings::default()
+    };
+    assert!(
+        !lint(
+            &Document::parse_whole(comment.to_string()),
+            rules,
+            &settings
+        )
+        .is_empty()
+    );
 }

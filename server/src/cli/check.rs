@@ -13,7 +13,7 @@ use super::report::{self, FileResult};
 use super::{EXIT_ERROR, EXIT_FINDINGS, FailOn, emit};
 use crate::config::Config;
 use crate::document::Document;
-use crate::engine::{Settings, lint};
+use crate::engine::{self, Settings, lint};
 use crate::input::{self, FileKind};
 use crate::rules::RuleSet;
 
@@ -736,6 +736,17 @@ fn lint_input(input: &Input, contexts: &Contexts, report_unused: bool) -> FileRe
         Ok(c) => c,
         Err(e) => return error_result(&display, e),
     };
+    // The prefilter leads: a text that cannot give a finding is not parsed.
+    if !engine::may_report(&text, &ctx.rules) {
+        return FileResult {
+            path: display,
+            text: Arc::new(text),
+            findings: Vec::new(),
+            error: None,
+            notices: Vec::new(),
+            docx,
+        };
+    }
     let doc = Document::parse_once(text);
     let mut settings = ctx.settings.clone();
     settings.report_unused_suppressions |= report_unused;

@@ -25,6 +25,16 @@ use crate::rules::RuleSet;
 pub use analysis::{Analysis, Signals};
 pub use settings::{Nexus, PartyProfile, ProfileParty, RuleSelection, Settings};
 
+/// Whether [`lint`] could report anything on a document with this text,
+/// without parsing it: false only for a text with no trigger word (so no
+/// candidate sentence, no tainted term and no unresolved sanctions term)
+/// and no HTML comment (where suppressions, and so the tool's own notices
+/// about them, live). The batch check skips parsing such files: one scan
+/// of the trigger words, which stops at the first, decides.
+pub fn may_report(text: &str, rules: &RuleSet) -> bool {
+    rules.lexicon.has_trigger(text) || memchr::memmem::find(text.as_bytes(), b"<!--").is_some()
+}
+
 /// Lints a whole document (keeping nothing for a re-lint).
 pub fn lint(doc: &Document, rules: &RuleSet, settings: &Settings) -> Vec<Finding> {
     let matcher = TermMatcher::for_text(doc.terms(), doc.text().len());
