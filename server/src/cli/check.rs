@@ -737,7 +737,7 @@ fn lint_input(input: &Input, contexts: &Contexts, report_unused: bool) -> FileRe
         Err(e) => return error_result(&display, e),
     };
     // The prefilter leads: a text that cannot give a finding is not parsed.
-    if !engine::may_report(&text, &ctx.rules) {
+    let Some(pre) = engine::prefilter(&text, &ctx.rules) else {
         return FileResult {
             path: display,
             text: Arc::new(text),
@@ -746,11 +746,11 @@ fn lint_input(input: &Input, contexts: &Contexts, report_unused: bool) -> FileRe
             notices: Vec::new(),
             docx,
         };
-    }
+    };
     let doc = Document::parse_once(text);
     let mut settings = ctx.settings.clone();
     settings.report_unused_suppressions |= report_unused;
-    let findings = lint(&doc, &ctx.rules, &settings);
+    let findings = engine::lint_prefiltered(&doc, &ctx.rules, &settings, pre);
     FileResult {
         path: display,
         text: Arc::new(doc.into_text()),

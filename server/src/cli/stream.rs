@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::check::{CheckArgs, Contexts};
 use super::{EXIT_ERROR, FailOn};
 use crate::document::{Document, Lang};
-use crate::engine::lint;
+use crate::engine::{lint_prefiltered, prefilter};
 use crate::finding::{Applicability, Finding, Severity};
 
 #[derive(Deserialize)]
@@ -231,11 +231,11 @@ fn answer(
         }
     }
     // Most clauses of a library name no foreign measure: not parsed.
-    if !crate::engine::may_report(&input.text, rules) {
+    let Some(pre) = prefilter(&input.text, rules) else {
         return Some(Answer::Findings(input.id, Vec::new(), false));
-    }
+    };
     let doc = Document::parse_once(input.text);
-    let findings = lint(&doc, rules, &settings);
+    let findings = lint_prefiltered(&doc, rules, &settings, pre);
     let failing = findings.iter().any(|f| f.severity >= fail_on);
     let out = findings
         .iter()

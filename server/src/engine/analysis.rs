@@ -254,6 +254,30 @@ impl Analysis {
         all_terms: &TermMatcher,
         known: Option<Known>,
     ) -> Analysis {
+        Analysis::scoped_with(doc, rules, settings, scope, all_terms, known, None)
+    }
+
+    /// [`Analysis::scoped`] over the whole document, with its trigger words
+    /// already found by [`crate::engine::prefilter`] (not scanned again).
+    pub(crate) fn whole_with_triggers(
+        doc: &Document,
+        rules: &RuleSet,
+        settings: &Settings,
+        all_terms: &TermMatcher,
+        triggers: Vec<Hit>,
+    ) -> Analysis {
+        Analysis::scoped_with(doc, rules, settings, None, all_terms, None, Some(triggers))
+    }
+
+    fn scoped_with(
+        doc: &Document,
+        rules: &RuleSet,
+        settings: &Settings,
+        scope: Option<&[Span]>,
+        all_terms: &TermMatcher,
+        known: Option<Known>,
+        found: Option<Vec<Hit>>,
+    ) -> Analysis {
         let ids = Ids::new(rules);
         let text = doc.text();
         let terms = doc.terms();
@@ -279,10 +303,17 @@ impl Analysis {
                 _ => merged.push(s),
             }
         }
-        let mut triggers = Vec::new();
-        for s in &merged {
-            rules.lexicon.scan_triggers(text, *s, &mut triggers);
-        }
+        let mut triggers = match found {
+            // Found over the whole text, which is then the one merged span.
+            Some(found) if scope.is_none() => found,
+            _ => {
+                let mut triggers = Vec::new();
+                for s in &merged {
+                    rules.lexicon.scan_triggers(text, *s, &mut triggers);
+                }
+                triggers
+            }
+        };
         triggers.sort_by_key(|h| (h.span.start, h.span.end));
         triggers.dedup();
 

@@ -25,20 +25,65 @@ use crate::rules::RuleSet;
 pub use analysis::{Analysis, Signals};
 pub use settings::{Nexus, PartyProfile, ProfileParty, RuleSelection, Settings};
 
-/// Whether [`lint`] could report anything on a document with this text,
-/// without parsing it: false only for a text with no trigger word (so no
-/// candidate sentence, no tainted term and no unresolved sanctions term)
-/// and no HTML comment (where suppressions, and so the tool's own notices
-/// about them, live). The batch check skips parsing such files: one scan
-/// of the trigger words, which stops at the first, decides.
+/// The trigger words of a text, found before it is parsed: what
+/// [`lint_prefiltered`] starts from.
+#[derive(Debug)]
+pub struct Prefilter {
+    triggers: Vec<crate::rules::lexicon::Hit>,
+    len: usize,
+}
+
+/// Scans a text for trigger words before it is parsed. `None` when [`lint`]
+/// could report nothing on a document with this text: no trigger word (so
+/// no candidate sentence, no term whose definition carries a US measure and
+/// no unresolved sanctions term) and no HTML comment (where suppressions,
+/// and so the tool's own notices about them, live). The batch check does not
+/// parse such a text; for the others the scan is not repeated.
+pub fn prefilter(text: &str, rules: &RuleSet) -> Option<Prefilter> {
+    let mut triggers = Vec::new();
+    rules
+        .lexicon
+        .scan_triggers(text, Span::new(0, text.len()), &mut triggers);
+    if triggers.is_empty() && memchr::memmem::find(text.as_bytes(), b"<!--").is_none() {
+        return None;
+    }
+    Some(Prefilter {
+        triggers,
+        len: text.len(),
+    })
+}
+
+/// Whether [`prefilter`] lets the text through.
 pub fn may_report(text: &str, rules: &RuleSet) -> bool {
-    rules.lexicon.has_trigger(text) || memchr::memmem::find(text.as_bytes(), b"<!--").is_some()
+    prefilter(text, rules).is_some()
+}
+
+/// [`lint`] of a document parsed from the text `pre` was made from.
+pub fn lint_prefiltered(
+    doc: &Document,
+    rules: &RuleSet,
+    settings: &Settings,
+    pre: Prefilter,
+) -> Vec<Finding> {
+    debug_assert_eq!(pre.len, doc.text().len(), "prefiltered another text");
+    let matcher = TermMatcher::for_text(doc.terms(), doc.text().len());
+    let analysis = Analysis::whole_with_triggers(doc, rules, settings, &matcher, pre.triggers);
+    lint_with(doc, rules, settings, analysis)
 }
 
 /// Lints a whole document (keeping nothing for a re-lint).
 pub fn lint(doc: &Document, rules: &RuleSet, settings: &Settings) -> Vec<Finding> {
     let matcher = TermMatcher::for_text(doc.terms(), doc.text().len());
     let analysis = Analysis::scoped(doc, rules, settings, None, &matcher, None);
+    lint_with(doc, rules, settings, analysis)
+}
+
+fn lint_with(
+    doc: &Document,
+    rules: &RuleSet,
+    settings: &Settings,
+    analysis: Analysis,
+) -> Vec<Finding> {
     let raw = raw_findings(doc, rules, settings, &analysis);
     let carve_outs = grade::collect_carve_outs(doc, &analysis, None);
     drop(analysis);

@@ -324,42 +324,6 @@ impl Lexicon {
         scan(&self.triggers, &self.masks, text, span, out);
     }
 
-    /// Whether `text` has a trigger word as [`Lexicon::scan_triggers`] finds
-    /// them, stopping at the first: most texts have one in their first
-    /// window. (Never false when `scan_triggers` would find one: each window
-    /// reaches the longest word past its end, so every match lies whole in
-    /// the window it starts in; a window finds no fewer matches unmasked
-    /// than the whole text.)
-    pub fn has_trigger(&self, text: &str) -> bool {
-        self.has_trigger_in_steps(text, 2048)
-    }
-
-    fn has_trigger_in_steps(&self, text: &str, step: usize) -> bool {
-        let Some(ac) = &self.triggers.ac else {
-            return false;
-        };
-        let mut out = Vec::new();
-        let mut from = 0;
-        while from < text.len() {
-            let end = from
-                .saturating_add(step)
-                .saturating_add(ac.max_pattern_len())
-                .min(text.len());
-            scan(
-                &self.triggers,
-                &self.masks,
-                text,
-                Span::new(from, end),
-                &mut out,
-            );
-            if !out.is_empty() {
-                return true;
-            }
-            from = from.saturating_add(step);
-        }
-        false
-    }
-
     /// Context-group matches (words and regexes) in `span` of `text`.
     pub fn scan_context(&self, text: &str, span: Span, out: &mut Vec<Hit>) {
         scan(&self.context, &self.masks, text, span, out);
@@ -731,36 +695,6 @@ mod tests {
             prop_assert_eq!(gated_regex_hits(&rules.lexicon, &hay), all_regex_hits(&rules.lexicon, &hay));
         }
 
-        /// The early-exit check says yes whenever the whole scan finds a
-        /// trigger, with windows of any size.
-        #[test]
-        fn has_trigger_agrees_with_a_whole_scan(
-            words in prop::collection::vec(prop::sample::select(vec![
-                "U.S.", "US", "USA", "United States", "export", "controls", "export control", "sanctions",
-                "Sanctions", "OFAC", "EAR", "ear", "美国", "出口管制", "制裁", "Huawei", "Xinjiang",
-                "the", "Buyer", "shall", "comply", "law", "business", "focus", "中国", "甲方", "😀",
-            ]), 0..30),
-            seps in prop::collection::vec(prop::sample::select(vec![" ", "", "\n", "-", "_", "é"]), 30),
-            step in 1usize..64,
-        ) {
-            let lex = &RuleSet::builtin().lexicon;
-            let text: String = words.iter().zip(&seps).map(|(w, p)| format!("{w}{p}")).collect();
-            let mut whole = Vec::new();
-            lex.scan_triggers(&text, Span::new(0, text.len()), &mut whole);
-            if !whole.is_empty() {
-                prop_assert!(lex.has_trigger_in_steps(&text, step), "{:?}", text);
-            }
-        }
-    }
-
-    #[test]
-    fn text_without_trigger_words_has_no_trigger() {
-        let lex = &RuleSet::builtin().lexicon;
-        assert!(!lex.has_trigger(
-            "The Buyer shall comply with the law applicable to it. 甲方应遵守适用法律。"
-        ));
-        assert!(lex.has_trigger("The Buyer shall comply with the EAR."));
-        assert!(lex.has_trigger("买方应遵守美国出口管制法律。"));
     }
 
     /// Scanning window by window finds every word the whole scan finds,
