@@ -612,7 +612,7 @@ fn heading_of(block: &Block, text: &str) -> Option<Span> {
     let stripped = line_text.trim_start_matches(['*', '_']);
     let lead = line.text(text).len() - line.text(text).trim_start().len()
         + (line_text.len() - stripped.len());
-    if let Some(dot) = stripped.find(". ").or_else(|| stripped.find(".** ")) {
+    if let Some(dot) = run_in_end(stripped) {
         let title = &stripped[..dot];
         let words: Vec<&str> = title.split_whitespace().collect();
         let small = [
@@ -641,6 +641,14 @@ fn heading_of(block: &Block, text: &str) -> Option<Span> {
     None
 }
 
+/// Where a run-in heading may end: the first `. `, else the first `.** `
+/// (as `str::find`, which builds a substring searcher for every line).
+fn run_in_end(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let after = |tail: &[u8]| memchr::memchr_iter(b'.', b).find(|&i| b[i + 1..].starts_with(tail));
+    after(b" ").or_else(|| after(b"** "))
+}
+
 fn clean_title(span: Span, text: &str) -> Option<Span> {
     let raw = span.text(text);
     let trimmed_start = raw.len()
@@ -658,4 +666,17 @@ fn clean_title(span: Span, text: &str) -> Option<Span> {
     }
     let start = span.start + trimmed_start;
     Some(Span::new(start, start + inner.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn run_in_ends_are_found_as_str_find_finds_them(s in "[.* a“é]{0,24}") {
+            let want = s.find(". ").or_else(|| s.find(".** "));
+            prop_assert_eq!(super::run_in_end(&s), want);
+        }
+    }
 }
