@@ -633,3 +633,59 @@ fn streamed_formats_keep_the_order_and_counts_of_the_json_report() {
     assert!(human.contains("2 files could not be linted."));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A long run (many files) lints each file as a run of that file alone
+/// would: the prefilter skips neutral files without changing a report, and
+/// the trigger DFA a long run builds finds what the NFA finds.
+#[test]
+fn a_long_run_reports_what_short_runs_report() {
+    let dir = tempdir("long-run");
+    let texts = [
+        "1.1 Buyer shall comply with all U.S. export control laws, including the EAR.\n",
+        "Each Party shall comply with the laws applicable to it.\n",
+        "第五条 买方应遵守美国出口管制法律，包括《出口管理条例》。\n",
+        "\"Sanctions\" means sanctions administered by OFAC.\n\n2. Seller may terminate if Buyer becomes subject to Sanctions.\n",
+        "<!-- comity: disable T05 -->\nThe Buyer shall pay the Price.\n",
+        "The Licensee shall not use the Software with Huawei Ascend chips.\n",
+    ];
+    for i in 0..70 {
+        std::fs::write(dir.join(format!("c{i:02}.md")), texts[i % texts.len()]).unwrap();
+    }
+    let check = |paths: &[PathBuf]| {
+        let out = comity()
+            .args([
+                "check",
+                "--format",
+                "jsonl",
+                "--exit-zero",
+                "--no-progress",
+                "--report-unused",
+            ])
+            .args(paths)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let long = check(&files);
+    let short: String = files
+        .iter()
+        .map(|f| check(std::slice::from_ref(f)))
+        .collect();
+    assert_eq!(long, short);
+    // Neutral files give nothing; the others give their findings.
+    assert!(
+        long.contains("\"code\":\"T01\"") && long.contains("\"code\":\"S02\""),
+        "{long}"
+    );
+    assert_eq!(long.lines().filter(|l| l.contains("c01.md")).count(), 0);
+}

@@ -110,7 +110,15 @@ pub(crate) struct Contexts {
     /// The comity.toml found for each directory of the run's files, so that
     /// a folder of many files is looked up once.
     by_dir: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Whether the run is long enough for the rule sets' faster automata
+    /// (see [`Contexts::long_run`]).
+    long: std::sync::atomic::AtomicBool,
 }
+
+/// Runs of at least this many files, or with a file at least this large,
+/// build the trigger words' DFA in the background.
+const LONG_RUN_FILES: usize = 64;
+const LONG_RUN_BYTES: u64 = 4 << 20;
 
 impl Contexts {
     pub fn new(config: Option<&Path>) -> Result<Contexts, String> {
@@ -122,7 +130,29 @@ impl Contexts {
             forced,
             by_path: Mutex::new(HashMap::new()),
             by_dir: Mutex::new(HashMap::new()),
+            long: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    /// Marks the run as long: the rule sets loaded so far, and those loaded
+    /// later, build their trigger DFA on a background thread (the scans use
+    /// it once it is there; until then, and on short runs, the NFA).
+    pub fn long_run(&self) {
+        use std::sync::atomic::Ordering;
+        if self.long.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let mut sets: Vec<Arc<RuleSet>> = self.forced.iter().map(|c| c.rules.clone()).collect();
+        let map = self.by_path.lock().expect("context cache lock");
+        sets.extend(
+            map.values()
+                .filter_map(|c| c.as_ref().ok())
+                .map(|c| c.rules.clone()),
+        );
+        drop(map);
+        for rules in sets {
+            std::thread::spawn(move || rules.lexicon.build_dfa());
+        }
     }
 
     /// The rules of the forced context, or the built-in ones (for reports
@@ -157,7 +187,16 @@ impl Contexts {
         };
         let mut map = self.by_path.lock().expect("context cache lock");
         map.entry(found.clone())
-            .or_insert_with(|| build_context(found).map(Arc::new))
+            .or_insert_with(|| {
+                let ctx = build_context(found).map(Arc::new);
+                if let Ok(c) = &ctx
+                    && self.long.load(std::sync::atomic::Ordering::SeqCst)
+                {
+                    let rules = c.rules.clone();
+                    std::thread::spawn(move || rules.lexicon.build_dfa());
+                }
+                ctx
+            })
             .clone()
     }
 }
@@ -225,6 +264,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
         return super::stream::run(&args, &contexts);
     }
     let (inputs, mut input_errors) = collect_inputs(&args, &contexts);
+    if is_long_run(&inputs) {
+        contexts.long_run();
+    }
     let report_unused = args.report_unused;
     let progress = progress_bar(&args, inputs.len());
     if matches!(args.format, Format::Human | Format::Jsonl | Format::Github)
@@ -575,6 +617,15 @@ impl Input {
             Input::File(p) | Input::Stdin { name: p } => p.display().to_string(),
         }
     }
+}
+
+/// Whether a run has many files, or a large one (see [`LONG_RUN_FILES`]).
+fn is_long_run(inputs: &[Input]) -> bool {
+    inputs.len() >= LONG_RUN_FILES
+        || inputs.iter().any(|i| match i {
+            Input::File(p) => std::fs::metadata(p).is_ok_and(|m| m.len() >= LONG_RUN_BYTES),
+            Input::Stdin { .. } => false,
+        })
 }
 
 fn collect_inputs(args: &CheckArgs, contexts: &Contexts) -> (Vec<Input>, Vec<FileResult>) {

@@ -156,6 +156,10 @@ pub fn run(args: &CheckArgs, contexts: &Contexts) -> ExitCode {
         while lines.peek().is_some() {
             let batch: Vec<(usize, std::io::Result<Vec<u8>>)> =
                 lines.by_ref().take(BATCH).collect();
+            if batch.len() == BATCH && lines.peek().is_some() {
+                // More than one batch of clauses: a long run.
+                contexts.long_run();
+            }
             let answers: Vec<Option<Answer>> = batch
                 .into_par_iter()
                 .map(|(i, line)| answer(i + 1, line, &ctx.rules, &ctx.settings, fail_on))
