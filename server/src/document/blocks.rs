@@ -149,10 +149,97 @@ impl Block {
     }
 }
 
+/// The grammar's node kinds the model reads. Looked up by the node's kind
+/// id in a table made once from the grammar's names, rather than by
+/// comparing `Node::kind` strings (each of which is a C string read anew).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    Document,
+    Part,
+    Section,
+    Heading,
+    Subheading,
+    Article,
+    Clause,
+    Paragraph,
+    ListItem,
+    BlockQuote,
+    CodeBlock,
+    AtxH1,
+    AtxMarker,
+    PartNumber,
+    ArticleNumber,
+    Bullet,
+    Number,
+    CapsLine,
+    QuoteMarker,
+    Fence,
+    CodeLine,
+    LineText,
+    Continuation,
+    Definition,
+    InlineDefinition,
+    CrossReference,
+    HtmlComment,
+    Other,
+}
+
+impl Kind {
+    fn of_name(name: &str) -> Kind {
+        match name {
+            "document" => Kind::Document,
+            "part" => Kind::Part,
+            "section" => Kind::Section,
+            "heading" => Kind::Heading,
+            "subheading" => Kind::Subheading,
+            "article" => Kind::Article,
+            "clause" => Kind::Clause,
+            "paragraph" => Kind::Paragraph,
+            "list_item" => Kind::ListItem,
+            "block_quote" => Kind::BlockQuote,
+            "code_block" => Kind::CodeBlock,
+            "atx_h1" => Kind::AtxH1,
+            "atx_marker" => Kind::AtxMarker,
+            "part_number" => Kind::PartNumber,
+            "article_number" => Kind::ArticleNumber,
+            "bullet" => Kind::Bullet,
+            "number" => Kind::Number,
+            "caps_line" => Kind::CapsLine,
+            "quote_marker" => Kind::QuoteMarker,
+            "fence" => Kind::Fence,
+            "code_line" => Kind::CodeLine,
+            "line_text" => Kind::LineText,
+            "continuation" => Kind::Continuation,
+            "definition" => Kind::Definition,
+            "inline_definition" => Kind::InlineDefinition,
+            "cross_reference" => Kind::CrossReference,
+            "html_comment" => Kind::HtmlComment,
+            _ => Kind::Other,
+        }
+    }
+
+    pub(crate) fn of(node: Node) -> Kind {
+        static TABLE: std::sync::LazyLock<Vec<Kind>> = std::sync::LazyLock::new(|| {
+            let language: tree_sitter::Language = tree_sitter_contract::LANGUAGE.into();
+            (0..language.node_kind_count() as u16)
+                .map(|id| {
+                    language
+                        .node_kind_for_id(id)
+                        .map_or(Kind::Other, Kind::of_name)
+                })
+                .collect()
+        });
+        TABLE
+            .get(node.kind_id() as usize)
+            .copied()
+            .unwrap_or(Kind::Other)
+    }
+}
+
 /// The nodes whose blocks are rebuilt together: sections, and blocks that
 /// sit directly in the document or in a part (including a part's heading).
-pub(crate) fn is_unit_container(kind: &str) -> bool {
-    matches!(kind, "document" | "part")
+pub(crate) fn is_unit_container(node: Node) -> bool {
+    matches!(Kind::of(node), Kind::Document | Kind::Part)
 }
 
 /// Appends the blocks inside `node` (a unit or a container) to `out`, in order.
@@ -163,16 +250,21 @@ pub(crate) fn collect(node: Node, text: &str, out: &mut Vec<Block>) {
 /// [`collect`], reading each block's language and governing law only if
 /// `facts` (an elided text reads them from the real one afterwards).
 pub(crate) fn collect_with(node: Node, text: &str, out: &mut Vec<Block>, facts: bool) {
-    let kind = node.kind();
-    match kind {
-        "document" | "part" | "section" => {
+    match Kind::of(node) {
+        Kind::Document | Kind::Part | Kind::Section => {
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
                 collect_with(child, text, out, facts);
             }
         }
-        "heading" | "subheading" | "article" | "clause" | "paragraph" | "list_item"
-        | "block_quote" | "code_block" => {
+        Kind::Heading
+        | Kind::Subheading
+        | Kind::Article
+        | Kind::Clause
+        | Kind::Paragraph
+        | Kind::ListItem
+        | Kind::BlockQuote
+        | Kind::CodeBlock => {
             if let Some(block) = read_block(node, text, facts) {
                 out.push(block);
             }
@@ -216,14 +308,14 @@ pub(super) fn trim_end(span: Span, text: &str) -> Span {
 }
 
 fn read_block(node: Node, text: &str, facts: bool) -> Option<Block> {
-    let kind = match node.kind() {
-        "heading" => BlockKind::PartHeading,
-        "subheading" => BlockKind::Subheading,
-        "article" => BlockKind::Article,
-        "clause" => BlockKind::Clause,
-        "list_item" => BlockKind::ListItem,
-        "block_quote" => BlockKind::Quote,
-        "code_block" => BlockKind::Code,
+    let kind = match Kind::of(node) {
+        Kind::Heading => BlockKind::PartHeading,
+        Kind::Subheading => BlockKind::Subheading,
+        Kind::Article => BlockKind::Article,
+        Kind::Clause => BlockKind::Clause,
+        Kind::ListItem => BlockKind::ListItem,
+        Kind::BlockQuote => BlockKind::Quote,
+        Kind::CodeBlock => BlockKind::Code,
         _ => BlockKind::Paragraph,
     };
     let span = trim_end(node_span(node, text), text);
@@ -246,42 +338,42 @@ fn read_block(node: Node, text: &str, facts: bool) -> Option<Block> {
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
         let cspan = node_span(child, text);
-        match child.kind() {
-            "atx_h1" => {
+        match Kind::of(child) {
+            Kind::AtxH1 => {
                 block.marker = Some(Marker {
                     token: MarkerToken::AtxH1,
                     span: trim_end(cspan, text),
                 })
             }
-            "atx_marker" => {
+            Kind::AtxMarker => {
                 let hashes = cspan.text(text).bytes().take_while(|b| *b == b'#').count();
                 block.marker = Some(Marker {
                     token: MarkerToken::Atx(hashes as u8),
                     span: trim_end(cspan, text),
                 })
             }
-            "part_number" | "article_number" if block.marker.is_some() => {
+            Kind::PartNumber | Kind::ArticleNumber if block.marker.is_some() => {
                 block.number = Some(cspan)
             }
-            "part_number" => {
+            Kind::PartNumber => {
                 block.marker = Some(Marker {
                     token: MarkerToken::PartNumber,
                     span: cspan,
                 })
             }
-            "article_number" => {
+            Kind::ArticleNumber => {
                 block.marker = Some(Marker {
                     token: MarkerToken::ArticleNumber,
                     span: cspan,
                 })
             }
-            "bullet" => {
+            Kind::Bullet => {
                 block.marker = Some(Marker {
                     token: MarkerToken::Bullet,
                     span: trim_end(cspan, text),
                 })
             }
-            "number" => {
+            Kind::Number => {
                 if block.marker.is_some() {
                     block.number = Some(cspan);
                 } else {
@@ -291,7 +383,7 @@ fn read_block(node: Node, text: &str, facts: bool) -> Option<Block> {
                     });
                 }
             }
-            "caps_line" => {
+            Kind::CapsLine => {
                 let title = trim_end(cspan, text);
                 block.marker = Some(Marker {
                     token: MarkerToken::CapsLine,
@@ -299,8 +391,8 @@ fn read_block(node: Node, text: &str, facts: bool) -> Option<Block> {
                 });
                 body_start.get_or_insert(title.start);
             }
-            "quote_marker" | "fence" | "code_line" => {}
-            "line_text" | "continuation" => {
+            Kind::QuoteMarker | Kind::Fence | Kind::CodeLine => {}
+            Kind::LineText | Kind::Continuation => {
                 body_start.get_or_insert(cspan.start);
                 read_inline(child, text, &mut block);
             }
@@ -338,8 +430,8 @@ fn read_inline(node: Node, text: &str, block: &mut Block) {
 
 fn read_inline_node(node: Node, text: &str, block: &mut Block) {
     let span = node_span(node, text);
-    match node.kind() {
-        "definition" => {
+    match Kind::of(node) {
+        Kind::Definition => {
             let term = node.child_by_field_name("term").map(|t| node_span(t, text));
             let form = if node.child_by_field_name("scope").is_some() {
                 DefinitionForm::Scoped
@@ -354,7 +446,7 @@ fn read_inline_node(node: Node, text: &str, block: &mut Block) {
                 });
             }
         }
-        "inline_definition" => {
+        Kind::InlineDefinition => {
             if let Some(term) = inner_quoted(span, text) {
                 block.definitions.push(DefinitionSite {
                     form: DefinitionForm::Inline,
@@ -363,9 +455,9 @@ fn read_inline_node(node: Node, text: &str, block: &mut Block) {
                 });
             }
         }
-        "cross_reference" => block.cross_references.push(span),
-        "html_comment" => block.comments.push(span),
-        "line_text" | "continuation" => read_inline(node, text, block),
+        Kind::CrossReference => block.cross_references.push(span),
+        Kind::HtmlComment => block.comments.push(span),
+        Kind::LineText | Kind::Continuation => read_inline(node, text, block),
         _ => {}
     }
 }
@@ -412,4 +504,73 @@ fn inner_quoted(span: Span, text: &str) -> Option<Span> {
     let close_char = after[first_len + close_rel..].chars().next()?;
     let quoted = Span::new(quoted.start, quoted.end - 1 + close_char.len_utf8());
     strip_quotes(quoted, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    /// Every name the table maps is a named node kind of the grammar (a
+    /// misspelt one would never match), and the table agrees with the names.
+    #[test]
+    fn node_kinds_are_the_grammars() {
+        let language: tree_sitter::Language = tree_sitter_contract::LANGUAGE.into();
+        let mut mapped = 0;
+        for id in 0..language.node_kind_count() as u16 {
+            if let Some(name) = language.node_kind_for_id(id)
+                && Kind::of_name(name) != Kind::Other
+            {
+                mapped += 1;
+            }
+        }
+        for name in [
+            "document",
+            "part",
+            "section",
+            "heading",
+            "subheading",
+            "article",
+            "clause",
+            "paragraph",
+            "list_item",
+            "block_quote",
+            "code_block",
+            "atx_h1",
+            "atx_marker",
+            "part_number",
+            "article_number",
+            "bullet",
+            "number",
+            "caps_line",
+            "quote_marker",
+            "fence",
+            "code_line",
+            "line_text",
+            "continuation",
+            "definition",
+            "inline_definition",
+            "cross_reference",
+            "html_comment",
+        ] {
+            assert_ne!(
+                language.id_for_node_kind(name, true),
+                0,
+                "{name} is a named node kind"
+            );
+        }
+        assert!(mapped >= 27, "{mapped}");
+        let text = "# MASTER AGREEMENT\n\n## 1. Definitions\n\n1.1 \"Sanctions\" means OFAC sanctions (see Clause 2).\n\n- item\n\n> quoted\n\n```\ncode\n```\n\n<!-- note -->\n\nARTICLE 5 — TERM\n\n第五条 出口管制\n（一）买方（以下简称“买方”）应遵守法律。\n";
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&language).unwrap();
+        let tree = parser.parse(text, None).unwrap();
+        let mut stack = vec![tree.root_node()];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(n) = stack.pop() {
+            assert_eq!(Kind::of(n), Kind::of_name(n.kind()), "{}", n.kind());
+            seen.insert(Kind::of(n));
+            let mut c = n.walk();
+            stack.extend(n.children(&mut c));
+        }
+        assert!(seen.len() >= 15, "{seen:?}");
+    }
 }

@@ -792,7 +792,7 @@ fn collect_units<'t>(
         if !touches {
             continue;
         }
-        if blocks::is_unit_container(child.kind()) {
+        if blocks::is_unit_container(child) {
             collect_units(child, span, out);
         } else if child.is_named() || child.is_error() {
             out.push(child);
