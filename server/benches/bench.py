@@ -219,7 +219,7 @@ def main():
     mode = ' (--smoke: debug build, figures meaningless)' if a.smoke else ' (--quick)' if q else ''
     print(f"Comity bench{mode}, {time.strftime('%Y-%m-%d')}, "
           f"{platform.machine()}, {cores} cores, {cpu_model()}, "
-          f"medians; folder rows in rounds, other rows by {'hyperfine' if shutil.which('hyperfine') else 'own timing loop'}")
+          f"medians; folder and file-size rows in rounds, other rows by {'hyperfine' if shutil.which('hyperfine') else 'own timing loop'}")
     print()
     print("| measurement | value | target | |")
     print("|---|---|---|---|")
