@@ -120,6 +120,10 @@ pub(crate) struct Contexts {
 const LONG_RUN_FILES: usize = 64;
 const LONG_RUN_BYTES: u64 = 4 << 20;
 
+fn build_dfa_in_background(rules: Arc<RuleSet>) {
+    std::thread::spawn(move || rules.lexicon.build_dfa());
+}
+
 impl Contexts {
     pub fn new(config: Option<&Path>) -> Result<Contexts, String> {
         let forced = match config {
@@ -151,7 +155,7 @@ impl Contexts {
         );
         drop(map);
         for rules in sets {
-            std::thread::spawn(move || rules.lexicon.build_dfa());
+            build_dfa_in_background(rules);
         }
     }
 
@@ -192,8 +196,7 @@ impl Contexts {
                 if let Ok(c) = &ctx
                     && self.long.load(std::sync::atomic::Ordering::SeqCst)
                 {
-                    let rules = c.rules.clone();
-                    std::thread::spawn(move || rules.lexicon.build_dfa());
+                    build_dfa_in_background(c.rules.clone());
                 }
                 ctx
             })
@@ -619,7 +622,8 @@ impl Input {
     }
 }
 
-/// Whether a run has many files, or a large one (see [`LONG_RUN_FILES`]).
+/// Whether a run has many files, or a large one ([`LONG_RUN_FILES`],
+/// [`LONG_RUN_BYTES`]).
 fn is_long_run(inputs: &[Input]) -> bool {
     inputs.len() >= LONG_RUN_FILES
         || inputs.iter().any(|i| match i {
