@@ -163,7 +163,7 @@ def main():
 
     # Scaling on single files, 1 thread, in rounds (as the folder rows): one
     # slow spell of the host during the one run of the largest file used to
-    # swing the scaling row between 0.96 and 1.55.
+    # swing the scaling row between 1.02 and 1.55.
     size_runs = 1 if a.smoke else 2 if q else 3
     per = dict(zip(singles, timed_rounds([check(1, files[s]) for s in singles], size_runs, 0)))
     for s in singles:
