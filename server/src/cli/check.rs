@@ -792,23 +792,19 @@ fn lint_input(input: &Input, contexts: &Contexts, report_unused: bool) -> FileRe
         Err(e) => return error_result(&display, e),
     };
     // The prefilter leads: a text that cannot give a finding is not parsed.
-    let Some(pre) = engine::prefilter(&text, &ctx.rules) else {
-        return FileResult {
-            path: display,
-            text: Arc::new(text),
-            findings: Vec::new(),
-            error: None,
-            notices: Vec::new(),
-            docx,
-        };
+    let (text, findings) = match engine::prefilter(&text, &ctx.rules) {
+        None => (text, Vec::new()),
+        Some(pre) => {
+            let doc = Document::parse_once(text);
+            let mut settings = ctx.settings.clone();
+            settings.report_unused_suppressions |= report_unused;
+            let findings = engine::lint_prefiltered(&doc, &ctx.rules, &settings, pre);
+            (doc.into_text(), findings)
+        }
     };
-    let doc = Document::parse_once(text);
-    let mut settings = ctx.settings.clone();
-    settings.report_unused_suppressions |= report_unused;
-    let findings = engine::lint_prefiltered(&doc, &ctx.rules, &settings, pre);
     FileResult {
         path: display,
-        text: Arc::new(doc.into_text()),
+        text: Arc::new(text),
         findings,
         error: None,
         notices: Vec::new(),

@@ -53,11 +53,6 @@ pub fn prefilter(text: &str, rules: &RuleSet) -> Option<Prefilter> {
     })
 }
 
-/// Whether [`prefilter`] lets the text through.
-pub fn may_report(text: &str, rules: &RuleSet) -> bool {
-    prefilter(text, rules).is_some()
-}
-
 /// [`lint`] of a document parsed from the text `pre` was made from.
 pub fn lint_prefiltered(
     doc: &Document,

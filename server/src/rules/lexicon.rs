@@ -340,12 +340,10 @@ impl Lexicon {
     /// Builds the trigger words' DFA, which scans then use: worth its build
     /// time (a few milliseconds) on a long batch, not on one page.
     pub fn build_dfa(&self) {
-        if let Some(dfa) = self
-            .triggers
-            .ac
-            .as_ref()
-            .and_then(|_| words_automaton(&self.triggers.entries, AhoCorasickKind::DFA).ok())
-        {
+        if self.triggers.ac.is_none() {
+            return; // no trigger words
+        }
+        if let Ok(dfa) = words_automaton(&self.triggers.entries, AhoCorasickKind::DFA) {
             let _ = self.triggers.dfa.set(dfa);
         }
     }
