@@ -134,6 +134,25 @@ async function main() {
     await page.waitForTimeout(400);
   };
 
+  // Put the cursor on a finding by double-clicking its row in the Problems
+  // panel. The panel is filtered to the rule code first: with the whole list
+  // shown, the row may be scrolled out or its file node still collapsed after
+  // an earlier filter (seen on a loaded CI machine). The filter is cleared
+  // afterwards and the editor given the focus back, the selection kept.
+  const openFinding = async (code) => {
+    await setProblemsFilter(code);
+    const row = page
+      .locator('.markers-panel .monaco-list-row')
+      .filter({ hasText: code })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await row.dblclick();
+    await page.waitForTimeout(300);
+    await setProblemsFilter('');
+    await runCommand('View: Focus First Editor Group');
+    await page.waitForTimeout(300);
+  };
+
   const diskBefore = fs.readFileSync(path.join(WORKSPACE, EN), 'utf8');
 
   // 1. The workbench, the Explorer, the draft.
@@ -199,9 +218,7 @@ async function main() {
 
   // 4. Hover on a finding, and the screenshot: the draft with its findings
   // underlined, the hover explaining one, the Problems panel.
-  const t07 = page.locator('.markers-panel .monaco-list-row').filter({ hasText: /T07/ }).first();
-  await t07.dblclick();
-  await page.waitForTimeout(300);
+  await openFinding('T07');
   // Collapse the selection to just inside the finding.
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowRight');
@@ -216,9 +233,7 @@ async function main() {
   await page.keyboard.press('Escape');
 
   // 5. Explain Rule at Cursor: cursor on the finding (double-click its row).
-  const findingRow = page.locator('.markers-panel .monaco-list-row').filter({ hasText: /T01/ }).first();
-  await findingRow.dblclick();
-  await page.waitForTimeout(500);
+  await openFinding('T01');
   const cursorLine = await page
     .locator('.statusbar-item')
     .filter({ hasText: /Ln \d+, Col \d+/ })
