@@ -39,7 +39,6 @@ pub fn warm_up() {
 /// ends like every other; no span ever reaches past the text.
 pub struct Document {
     text: String,
-    parser: Parser,
     /// The syntax trees of the pieces of the text, in order (see [`Piece`]);
     /// empty for a document parsed with [`Document::parse_once`], until the
     /// first edit parses it.
@@ -116,6 +115,21 @@ fn new_parser() -> Parser {
         .set_language(&tree_sitter_contract::LANGUAGE.into())
         .expect("the contract grammar's ABI matches the tree-sitter runtime");
     parser
+}
+
+/// Runs `f` with this thread's parser for the contract grammar. A parser
+/// costs tens of thousands of instructions to make (a twentieth of parsing a
+/// short elided draft), and `comity check` parses one or more pieces per
+/// file; a document does not keep one of its own for later edits either.
+fn with_parser<R>(f: impl FnOnce(&mut Parser) -> R) -> R {
+    thread_local! {
+        static PARSER: std::cell::RefCell<Option<Parser>> = const { std::cell::RefCell::new(None) };
+    }
+    PARSER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut slot) => f(slot.get_or_insert_with(new_parser)),
+        // Re-entered (a parse inside a parse cannot happen today): use a fresh one.
+        Err(_) => f(&mut new_parser()),
+    })
 }
 
 /// The syntax tree of one piece of the text: from `start` to the next
@@ -251,7 +265,7 @@ fn parse_pieces(text: &str, cuts: &[usize], keep: bool) -> (Vec<Block>, Vec<Piec
             let part = &text[start..end];
             let mut blocks = Vec::new();
             if !keep && let Some(short) = elide::Elided::of(part) {
-                let tree = parse_text(&mut new_parser(), &short.text, None);
+                let tree = with_parser(|p| parse_text(p, &short.text, None));
                 blocks::collect_with(tree.root_node(), &short.text, &mut blocks, false);
                 for b in &mut blocks {
                     short.restore(b, part);
@@ -261,7 +275,7 @@ fn parse_pieces(text: &str, cuts: &[usize], keep: bool) -> (Vec<Block>, Vec<Piec
                 }
                 return (blocks, None);
             }
-            let tree = parse_text(&mut new_parser(), part, None);
+            let tree = with_parser(|p| parse_text(p, part, None));
             collect_in_piece(tree.root_node(), part, start, &mut blocks);
             (blocks, keep.then_some(Piece { start, tree }))
         })
@@ -319,7 +333,6 @@ impl Document {
     fn with_blocks(text: String, pieces: Vec<Piece>, blocks: Vec<Block>) -> Document {
         let mut doc = Document {
             text,
-            parser: new_parser(),
             pieces,
             blocks,
             block_clause: Vec::new(),
@@ -508,17 +521,14 @@ impl Document {
             };
             let old_tree = &mut self.pieces[k].tree;
             old_tree.edit(&input_edit);
-            let new_tree = parse_text(
-                &mut self.parser,
-                &self.text[start..piece_end],
-                Some(old_tree),
-            );
+            let new_tree =
+                with_parser(|p| parse_text(p, &self.text[start..piece_end], Some(old_tree)));
             for r in old_tree.changed_ranges(&new_tree) {
                 dirty = dirty.union(&Span::new(start + r.start_byte, start + r.end_byte));
             }
             self.pieces[k].tree = new_tree;
         } else {
-            let tree = parse_text(&mut self.parser, &self.text[start..piece_end], None);
+            let tree = with_parser(|p| parse_text(p, &self.text[start..piece_end], None));
             self.pieces.splice(k..=j, [Piece { start, tree }]);
             dirty = dirty.union(&Span::new(start, piece_end));
         }
