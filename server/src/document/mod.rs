@@ -118,9 +118,9 @@ fn new_parser() -> Parser {
 }
 
 /// Runs `f` with this thread's parser for the contract grammar. A parser
-/// costs tens of thousands of instructions to make (a twentieth of parsing a
-/// short elided draft), and `comity check` parses one or more pieces per
-/// file; a document does not keep one of its own for later edits either.
+/// costs about 30,000 instructions to make (a few per cent of parsing a
+/// one-page draft once it is elided), and `comity check` parses one or more
+/// pieces per file; a document does not keep one of its own for edits.
 fn with_parser<R>(f: impl FnOnce(&mut Parser) -> R) -> R {
     thread_local! {
         static PARSER: std::cell::RefCell<Option<Parser>> = const { std::cell::RefCell::new(None) };
