@@ -54,21 +54,21 @@ pub fn is_cjk(c: char) -> bool {
 
 impl LangCounts {
     pub fn of(text: &str) -> LangCounts {
-        let mut counts = LangCounts::default();
-        for b in text.bytes() {
-            if b.is_ascii_alphabetic() {
-                counts.latin += 1;
-            }
+        // One pass that the compiler vectorises: Latin letters, and the lead
+        // bytes of three- and four-byte characters from U+3000 on (E3..F4),
+        // where every ideograph counted here lies. Only a text with one of
+        // those is read again character by character.
+        let (mut latin, mut wide) = (0u32, 0u32);
+        for &b in text.as_bytes() {
+            latin += u32::from(b.is_ascii_alphabetic());
+            wide += u32::from(b >= 0xE3);
         }
-        // CJK ideographs are three bytes in UTF-8, with lead bytes E3..E9 (and
-        // F0 for the supplementary planes); only look at chars when one is present.
-        if text
-            .bytes()
-            .any(|b| (0xE3..=0xE9).contains(&b) || b == 0xF0)
-        {
-            counts.cjk = text.chars().filter(|c| is_cjk(*c)).count() as u32;
-        }
-        counts
+        let cjk = if wide == 0 {
+            0
+        } else {
+            text.chars().filter(|c| is_cjk(*c)).count() as u32
+        };
+        LangCounts { latin, cjk }
     }
 
     pub fn add(&mut self, other: LangCounts) {
@@ -107,4 +107,37 @@ impl LangCounts {
 /// The language a single sentence or clause is written in; English if unknown.
 pub fn lang_of(text: &str) -> Lang {
     LangCounts::of(text).primary().unwrap_or(Lang::En)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The counts read character by character, as a person would.
+    fn counted(text: &str) -> LangCounts {
+        LangCounts {
+            latin: text.chars().filter(char::is_ascii_alphabetic).count() as u32,
+            cjk: text.chars().filter(|c| is_cjk(*c)).count() as u32,
+        }
+    }
+
+    #[test]
+    fn counts_letters_and_ideographs_at_the_edges_of_the_ranges() {
+        // U+3400 and U+4DBF open and close extension A; U+4DC0 (a hexagram)
+        // and U+3000 (ideographic space) are not ideographs; U+20000 is.
+        let text = "Ab \u{3400}\u{4DBF}\u{4DC0}\u{3000}中\u{9FFF}\u{F900}\u{20000}\u{2A6E0}é";
+        assert_eq!(LangCounts::of(text), LangCounts { latin: 2, cjk: 6 });
+        assert_eq!(LangCounts::of(text), counted(text));
+        assert_eq!(LangCounts::of(""), LangCounts::default());
+        // A text whose only ideograph has the lowest lead byte (E3).
+        assert_eq!(LangCounts::of("x\u{3400}"), LangCounts { latin: 1, cjk: 1 });
+    }
+
+    proptest! {
+        #[test]
+        fn counts_as_reading_character_by_character(text in "(?s).{0,80}|[a-zA-Z 中文\u{3000}-\u{4E10}\u{1F600}]{0,80}") {
+            prop_assert_eq!(LangCounts::of(&text), counted(&text));
+        }
+    }
 }
