@@ -156,3 +156,59 @@ fn the_batch_prefilter_passes_trigger_words_and_comments_only() {
         .is_empty()
     );
 }
+
+/// Editing a heading re-lints the clauses under it only when the heading
+/// gives them other signals: a word that is no signal, added to an article's
+/// title, leaves them as they were; a title that makes them recitals does not.
+#[test]
+fn a_heading_edit_relints_the_clauses_under_it_when_its_signals_change() {
+    let text = "MASTER AGREEMENT\n\n\
+                ARTICLE 7 EXPORT CONTROL\n\n\
+                7.1 Buyer shall comply with all U.S. export control laws, including the EAR.\n\n\
+                ## 7.2 Screening\n\n\
+                (a) Buyer shall not resell the Products to any person on the Entity List.\n\n\
+                ARTICLE 8 PAYMENT\n\n\
+                8.1 Buyer shall pay within 30 days.\n";
+    let rules = RuleSet::builtin();
+    let settings = Settings::default();
+    let codes =
+        |findings: &[comity::Finding]| findings.iter().map(|f| f.code.clone()).collect::<Vec<_>>();
+    for (old, new, expected) in [
+        (
+            "EXPORT CONTROL",
+            "EXPORT CONTROL MATTERS",
+            vec!["T01", "T07"],
+        ),
+        ("EXPORT CONTROL", "BACKGROUND", vec!["T07"]),
+    ] {
+        let mut doc = Document::parse(text);
+        let state = lint_state(&doc, rules, &settings);
+        assert_eq!(codes(&state.findings), ["T01", "T07"]);
+        let at = text.find(old).unwrap();
+        let span = Span::new(at, at + old.len());
+        let summary = doc.edit(span, new).unwrap();
+        // The article's title changed, and the clauses under it lie beyond
+        // the blocks read again.
+        assert_eq!(summary.headings.len(), 1, "{summary:?}");
+        assert!(
+            summary.clause_context.end < summary.context.end,
+            "{summary:?}"
+        );
+        let t01 = doc.text().find("7.1").unwrap();
+        assert!(summary.clause_context.end < t01 && t01 < summary.context.end);
+        let info = EditInfo {
+            old: span,
+            removed: old,
+            inserted_len: new.len(),
+            summary: &summary,
+        };
+        let state = relint(&doc, rules, &settings, state, &info);
+        let fresh = lint(
+            &Document::parse_whole(doc.text().to_string()),
+            rules,
+            &settings,
+        );
+        assert_eq!(state.findings, fresh, "{new}");
+        assert_eq!(codes(&state.findings), expected, "{new}");
+    }
+}

@@ -145,9 +145,7 @@ pub fn block_clauses(blocks: &[Block], clauses: &[Clause]) -> Vec<Option<ClauseI
 /// `block_delta` places and `byte_delta` bytes. Clauses are built anew from
 /// the first rebuilt block up to the first later block where the open clauses
 /// are again what they were before; the clauses after that are only moved.
-/// The result is what [`build`] and [`block_clauses`] give. Returns the
-/// blocks whose clause path (and so the headings above them) may have
-/// changed: those read again and the descendants of clauses built anew.
+/// The result is what [`build`] and [`block_clauses`] give.
 pub fn rebuild(
     clauses: &mut Vec<Clause>,
     block_clause: &mut Vec<Option<ClauseId>>,
@@ -156,12 +154,16 @@ pub fn rebuild(
     rebuilt: Range<usize>,
     block_delta: isize,
     byte_delta: isize,
-) -> Range<usize> {
+) -> Rebuilt {
     let old_len = blocks.len() as isize - block_delta;
     if old_len < 0 || block_clause.len() != old_len as usize || rebuilt.end > blocks.len() {
         *clauses = build(blocks, text);
         *block_clause = block_clauses(blocks, clauses);
-        return 0..blocks.len();
+        return Rebuilt {
+            context: 0..blocks.len(),
+            built: 0..blocks.len(),
+            open: Vec::new(),
+        };
     }
     let bs = rebuilt.start;
     // The clauses opened before the first rebuilt block stay; the open ones
@@ -224,8 +226,16 @@ pub fn rebuild(
         Some((i, ..)) => *i,
         None => blocks.len(),
     };
+    let mut open = Vec::new();
     if let Some((_, ko, old_chain)) = converged {
         let id_delta = kn as isize - ko as isize;
+        for (&o, n) in old_chain.iter().zip(&stack) {
+            if n.id >= head {
+                // (A clause opened before the rebuilt blocks keeps its
+                // heading; one after them is still in its old place.)
+                open.push((clauses[o].heading_span, n.id));
+            }
+        }
         // Where the clauses open here ended before: they end there again.
         let old_ends: Vec<Option<usize>> = old_chain
             .iter()
@@ -280,12 +290,36 @@ pub fn rebuild(
     for (id, _) in head_ends {
         set_spans(&mut new[id], blocks);
     }
-    let mut changed = bs..rebuilt_to.max(rebuilt.end);
+    let built = bs..rebuilt_to.max(rebuilt.end);
+    let mut changed = built.clone();
     for c in &mut new[head..kn] {
         set_spans(c, blocks);
         changed.end = changed.end.max(c.blocks.end);
     }
-    changed
+    Rebuilt {
+        context: changed,
+        built,
+        open,
+    }
+}
+
+/// What [`rebuild`] changed.
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// The blocks whose clause path (and so the headings above them) may
+    /// have changed: those read again and the descendants of clauses built
+    /// anew.
+    pub context: Range<usize>,
+    /// The blocks up to where the new clause tree met the old one (it
+    /// covers the blocks read again). The blocks of `context` after it keep
+    /// their clauses, moved; they sit under the clauses of `open`.
+    pub built: Range<usize>,
+    /// The clauses built anew that were open where the trees met, each with
+    /// the heading span of the clause it took the place of (in the text
+    /// before the edit). Unless one of them now has another heading, the
+    /// blocks of `context` after `built` sit under the same headings as
+    /// before.
+    pub open: Vec<(Option<Span>, ClauseId)>,
 }
 
 /// Appends the innermost clause of blocks `range` (the last clause opened at

@@ -89,6 +89,15 @@ impl fmt::Display for EditError {
 
 impl std::error::Error for EditError {}
 
+/// A clause heading an edit may have changed (see [`EditSummary::headings`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeadingChange {
+    /// The heading before the edit, in the text before the edit.
+    pub old: Option<Span>,
+    /// The heading now.
+    pub new: Option<Span>,
+}
+
 /// What an edit changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EditSummary {
@@ -101,6 +110,14 @@ pub struct EditSummary {
     /// The region whose blocks may sit under different clauses or headings
     /// than before (it covers `span`).
     pub context: Span,
+    /// The part of `context` whose blocks may sit under different clauses
+    /// (it covers `span`). The rest of `context` is there only because of
+    /// `headings`: a reader to whom those headings read alike before and
+    /// after the edit need only look at this part.
+    pub clause_context: Span,
+    /// Headings that changed (their text, or their neighbouring characters)
+    /// of clauses whose descendants lie in `context` beyond `clause_context`.
+    pub headings: Vec<HeadingChange>,
     /// Whether the defined terms (their names, forms or order) changed.
     pub terms_changed: bool,
     /// Whether the defined terms or any definition's text changed.
@@ -538,7 +555,7 @@ impl Document {
         let old_facts = self.facts_key();
         let old_term_texts = std::mem::take(&mut self.terms);
         let old_parties = std::mem::take(&mut self.parties);
-        let context_blocks = clauses::rebuild(
+        let rebuilt_clauses = clauses::rebuild(
             &mut self.clauses,
             &mut self.block_clause,
             &self.blocks,
@@ -587,17 +604,45 @@ impl Document {
                 .iter()
                 .any(|t| t.definition_span.overlaps(&region));
         let facts_changed = old_facts != self.facts_key();
-        let context = match (
-            self.blocks.get(context_blocks.start),
-            context_blocks
-                .end
-                .checked_sub(1)
-                .and_then(|e| self.blocks.get(e)),
+        // The clauses open where the new clause tree met the old one whose
+        // heading may read differently: their descendants after that point
+        // kept their clauses but may sit under another heading.
+        let headings: Vec<HeadingChange> = rebuilt_clauses
+            .open
+            .iter()
+            .filter_map(|&(old, id)| {
+                let new = self.clauses[id].heading_span;
+                // Untouched: apart from the edit by a character at least
+                // (which the lexicon's word boundaries look at), and moved
+                // with the text around it.
+                let untouched = match (old, new) {
+                    (None, None) => true,
+                    (Some(o), Some(n)) if o.end < span.start => n == o,
+                    (Some(o), Some(n)) if o.start > span.end => {
+                        n == Span::new(
+                            (o.start as isize + delta) as usize,
+                            (o.end as isize + delta) as usize,
+                        )
+                    }
+                    _ => false,
+                };
+                (!untouched).then_some(HeadingChange { old, new })
+            })
+            .collect();
+        let blocks_span = |blocks: &std::ops::Range<usize>| match (
+            self.blocks.get(blocks.start),
+            blocks.end.checked_sub(1).and_then(|e| self.blocks.get(e)),
         ) {
-            (Some(first), Some(last)) if !context_blocks.is_empty() => {
+            (Some(first), Some(last)) if !blocks.is_empty() => {
                 region.union(&Span::new(first.span.start, last.span.end))
             }
             _ => region,
+        };
+        let clause_context = blocks_span(&rebuilt_clauses.built);
+        let context = if headings.is_empty() {
+            clause_context
+        } else {
+            blocks_span(&rebuilt_clauses.context)
         };
         let mut clauses = Vec::new();
         for b in rebuilt.clone() {
@@ -612,6 +657,8 @@ impl Document {
             clauses,
             span: region,
             context,
+            clause_context,
+            headings,
             terms_changed,
             definitions_changed,
             facts_changed,

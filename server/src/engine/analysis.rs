@@ -693,22 +693,12 @@ impl Analysis {
         // The headings above the sentence, for rules that look at them.
         let mut heading = vec![false; n];
         if let Some(c) = doc.clause_of_block(b) {
-            let mut heading_hits = Vec::new();
             for id in doc.clause_path(c) {
                 if let Some(hs) = doc.clauses()[id].heading_span {
-                    rules.lexicon.scan_context(text, hs, &mut heading_hits);
-                    rules.lexicon.scan_triggers(text, hs, &mut heading_hits);
-                    let h = hs.text(text).to_lowercase();
-                    if ["recital", "background", "whereas", "鉴于", "背景", "序言"]
-                        .iter()
-                        .any(|k| h.contains(k))
-                    {
-                        heading[ids.recital] = true;
+                    for g in heading_groups(rules, text, hs) {
+                        heading[g] = true;
                     }
                 }
-            }
-            for h in heading_hits {
-                heading[h.group] = true;
             }
         }
         Signals {
@@ -820,6 +810,26 @@ fn direct_taint(
         chinese,
         unresolved: false,
     })
+}
+
+/// The signal groups a clause heading (`span` of `text`) puts on every
+/// sentence under it: the lexicon's words and patterns in it, and
+/// `recital` for a heading that names the recitals. Sorted, without repeats.
+pub(crate) fn heading_groups(rules: &RuleSet, text: &str, span: Span) -> Vec<GroupId> {
+    let mut hits = Vec::new();
+    rules.lexicon.scan_context(text, span, &mut hits);
+    rules.lexicon.scan_triggers(text, span, &mut hits);
+    let mut groups: Vec<GroupId> = hits.into_iter().map(|h| h.group).collect();
+    let h = span.text(text).to_lowercase();
+    if ["recital", "background", "whereas", "鉴于", "背景", "序言"]
+        .iter()
+        .any(|k| h.contains(k))
+    {
+        groups.push(rules.lexicon.id("recital"));
+    }
+    groups.sort_unstable();
+    groups.dedup();
+    groups
 }
 
 /// The signals found in one sentence.

@@ -224,6 +224,30 @@ pub fn relint(
         .unwrap_or_else(|| lint_state(doc, rules, settings))
 }
 
+/// Whether every heading the edit changed gives the sentences under it the
+/// same signals as before ([`analysis::heading_groups`]).
+fn headings_read_alike(rules: &RuleSet, text: &str, edit: &EditInfo) -> bool {
+    let changes = &edit.summary.headings;
+    if changes.is_empty() {
+        return true;
+    }
+    // The text before the edit, for the old headings (only built when a
+    // heading changed, which few keystrokes do).
+    let old_text = format!(
+        "{}{}{}",
+        &text[..edit.old.start],
+        edit.removed,
+        &text[edit.old.start + edit.inserted_len..]
+    );
+    let groups = |t: &str, s: Option<Span>| {
+        s.map(|s| analysis::heading_groups(rules, t, s))
+            .unwrap_or_default()
+    };
+    changes
+        .iter()
+        .all(|h| groups(&old_text, h.old) == groups(text, h.new))
+}
+
 fn relint_scoped(
     doc: &Document,
     rules: &RuleSet,
@@ -234,8 +258,15 @@ fn relint_scoped(
     let summary = edit.summary;
     let text = doc.text();
     // Everything whose sentences may read differently: the rebuilt blocks and
-    // those under clauses whose headings may have changed.
-    let region = summary.span.union(&summary.context);
+    // those under clauses whose headings may have changed — unless those
+    // headings give the same signals as before (a typo fixed in a title
+    // need not re-lint the whole contract under it).
+    let context = if headings_read_alike(rules, text, edit) {
+        summary.clause_context
+    } else {
+        summary.context
+    };
+    let region = summary.span.union(&context);
     let terms = doc.terms();
     let matcher = prev.matcher.clone()?;
     if summary.terms_changed
