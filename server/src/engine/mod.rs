@@ -224,6 +224,18 @@ pub fn relint(
         .unwrap_or_else(|| lint_state(doc, rules, settings))
 }
 
+/// What `lines` of `text` (a span that covers the inserted text) read
+/// before the edit.
+fn before_edit(text: &str, edit: &EditInfo, lines: Span) -> String {
+    let inserted_end = edit.old.start + edit.inserted_len;
+    format!(
+        "{}{}{}",
+        &text[lines.start..edit.old.start],
+        edit.removed,
+        &text[inserted_end..lines.end]
+    )
+}
+
 /// Whether every heading the edit changed gives the sentences under it the
 /// same signals as before ([`analysis::heading_groups`]).
 fn headings_read_alike(rules: &RuleSet, text: &str, edit: &EditInfo) -> bool {
@@ -233,12 +245,7 @@ fn headings_read_alike(rules: &RuleSet, text: &str, edit: &EditInfo) -> bool {
     }
     // The text before the edit, for the old headings (only built when a
     // heading changed, which few keystrokes do).
-    let old_text = format!(
-        "{}{}{}",
-        &text[..edit.old.start],
-        edit.removed,
-        &text[edit.old.start + edit.inserted_len..]
-    );
+    let old_text = before_edit(text, edit, Span::new(0, text.len()));
     let groups = |t: &str, s: Option<Span>| {
         s.map(|s| analysis::heading_groups(rules, t, s))
             .unwrap_or_default()
@@ -257,16 +264,6 @@ fn relint_scoped(
 ) -> Option<LintState> {
     let summary = edit.summary;
     let text = doc.text();
-    // Everything whose sentences may read differently: the rebuilt blocks and
-    // those under clauses whose headings may have changed — unless those
-    // headings give the same signals as before (a typo fixed in a title
-    // need not re-lint the whole contract under it).
-    let context = if headings_read_alike(rules, text, edit) {
-        summary.clause_context
-    } else {
-        summary.context
-    };
-    let region = summary.span.union(&context);
     let terms = doc.terms();
     let matcher = prev.matcher.clone()?;
     if summary.terms_changed
@@ -281,12 +278,7 @@ fn relint_scoped(
     // Counts move by what the edited lines lost and gained. Uses of terms are
     // counted that way only away from definitions (whose own text does not count).
     let lines = whole_lines(text, inserted);
-    let old_lines = format!(
-        "{}{}{}",
-        &text[lines.start..inserted.start],
-        edit.removed,
-        &text[inserted.end..lines.end]
-    );
+    let old_lines = before_edit(text, edit, lines);
     let mut counts = prev.counts.clone();
     let (before, after) = (wording_counts(&old_lines), wording_counts(lines.text(text)));
     for k in 0..WORDING.len() {
@@ -340,6 +332,16 @@ fn relint_scoped(
         says_agreement: facts.2,
         words: prev.words,
     };
+    // Everything whose sentences may read differently: the rebuilt blocks and
+    // those under clauses whose headings may have changed — unless those
+    // headings give the same signals as before (a typo fixed in a title
+    // need not re-lint the whole contract under it).
+    let context = if headings_read_alike(rules, text, edit) {
+        summary.clause_context
+    } else {
+        summary.context
+    };
+    let region = summary.span.union(&context);
     let analysis = Analysis::scoped(doc, rules, settings, Some(&[region]), &matcher, Some(known));
     if check_taint && analysis.taint != prev_taint {
         return None;
