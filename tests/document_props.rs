@@ -145,6 +145,171 @@ fn elision_line() -> impl Strategy<Value = String> {
     ]
 }
 
+/// How a line may begin: every marker the grammar knows, and text that
+/// resembles one (the marker glued to what follows, too many digits, a
+/// capital that may start an ALL-CAPS title, keywords of references).
+fn line_head() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "1.",
+        "1.1",
+        "1.1.",
+        "12.3.4",
+        "1234.5",
+        "1.2345",
+        "1.1.1.1.1.1.1.1",
+        "2026",
+        "12",
+        "1st",
+        "1)",
+        "1）",
+        "1、",
+        "(a)",
+        "(A)",
+        "(iv)",
+        "(abcd)",
+        "(12)",
+        "(1234)",
+        "（一）",
+        "(一)",
+        "（a）",
+        "(",
+        "（",
+        "a)",
+        "ab)",
+        "abc)",
+        "A)",
+        "AB)",
+        "A.",
+        "A.B.",
+        "a.",
+        "Ab)",
+        "一、",
+        "十二.",
+        "一．",
+        "一方",
+        "第五条",
+        "第5条",
+        "第5.2条",
+        "第1234条",
+        "第一章",
+        "第三方",
+        "第",
+        "附件一",
+        "附件",
+        "附则",
+        "本合同第五条",
+        "本合同",
+        "本条",
+        "①",
+        "❶",
+        "#",
+        "# ",
+        "## ",
+        "###### ",
+        "####### ",
+        "#\t",
+        "## 1.",
+        "## 第一条",
+        "# 1.1",
+        "## (a)",
+        "## A)",
+        "## Schedule 2",
+        "- ",
+        "-",
+        "* ",
+        "+ ",
+        "• ",
+        "· ",
+        "▪ ",
+        "● ",
+        ">",
+        "|",
+        "~",
+        "<",
+        "IN",
+        "IN WITNESS",
+        "The",
+        "Supplier",
+        "ARTICLE 5",
+        "Article",
+        "Section 5",
+        "Schedule 2",
+        "Part",
+        "Clause 5",
+        "clause 5",
+        "PART IV",
+        "EXPORT CONTROL",
+        "the",
+        "x",
+        "甲方",
+        "买方",
+        "É",
+        "ABC附件3",
+        "abc附件3",
+        " ",
+        "\u{3000}",
+        "",
+    ])
+    .prop_map(str::to_string)
+}
+
+/// A line that begins with [`line_head`], then what may be glued to it,
+/// then words.
+fn group_line() -> impl Strategy<Value = String> {
+    (
+        line_head(),
+        prop::sample::select(vec![
+            "",
+            " ",
+            " ",
+            " ",
+            ",",
+            "(",
+            ")",
+            "、",
+            "一",
+            "附件二",
+            ".",
+            "\t",
+            "A",
+            "a",
+            "第三条",
+        ]),
+        prop::collection::vec(
+            (
+                elision_word(),
+                prop::sample::select(vec![" ", " ", "", "\u{A0}", ","]),
+            ),
+            0..8,
+        ),
+    )
+        .prop_map(|(head, glue, words)| {
+            let mut line = head + glue;
+            for (w, sp) in words {
+                line.push_str(&w);
+                line.push_str(sp);
+            }
+            line
+        })
+}
+
+/// Groups of one to four such lines, between blank lines.
+fn grouped_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        (
+            prop::collection::vec(group_line(), 1..5),
+            prop::sample::select(vec!["\n\n", "\n\n", "\n\n\n", "\n \n", "\n"]),
+        ),
+        0..12,
+    )
+    .prop_map(|groups| {
+        groups
+            .into_iter()
+            .map(|(lines, gap)| lines.join("\n") + gap)
+            .collect()
+    })
+}
+
 fn document_text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece(), 0..25).prop_map(|v| v.concat())
 }
@@ -213,6 +378,21 @@ proptest! {
         piece_len in prop_oneof![Just(usize::MAX), 1usize..400],
     ) {
         let text = lines.concat();
+        let whole = Document::parse_whole(text.clone());
+        let once = Document::parse_in_pieces(text, piece_len);
+        check_spans(&once);
+        prop_assert_eq!(model(&once), model(&whole));
+    }
+
+    /// `comity check` reads most groups of lines without the parser
+    /// (`document/plain.rs`): lines that begin with every kind of marker,
+    /// with what may be glued to it, and references where the grammar may
+    /// or may not lex one, read as a whole parse reads them.
+    #[test]
+    fn groups_read_without_the_parser_equal_a_whole_parse(
+        text in grouped_text(),
+        piece_len in prop_oneof![Just(usize::MAX), 1usize..400],
+    ) {
         let whole = Document::parse_whole(text.clone());
         let once = Document::parse_in_pieces(text, piece_len);
         check_spans(&once);
@@ -355,4 +535,21 @@ fn a_keystroke_re_parses_one_piece_and_a_code_fence_joins_the_rest() {
     doc.edit(Span::new(at, at), "```\n").unwrap();
     assert_eq!(doc.piece_count(), first + 1);
     assert_eq!(model(&doc), model(&Document::parse_whole(doc.text())));
+}
+
+#[path = "../server/benches/corpus_gen.rs"]
+mod corpus_gen;
+
+/// Every contract the bench corpus generator writes (English and Chinese,
+/// Markdown and plain text) reads the same in a one-shot parse, where most
+/// of its groups of lines are read without the parser, as in a whole parse.
+#[test]
+fn generated_contracts_read_once_as_a_whole_parse_reads_them() {
+    let mut rng = corpus_gen::Rng::new(11);
+    for i in 0..60 {
+        let text = corpus_gen::contract(&mut rng, i, 6_000).text;
+        let whole = Document::parse_whole(text.clone());
+        let once = Document::parse_once(text);
+        assert_eq!(model(&once), model(&whole), "contract {i}");
+    }
 }

@@ -78,7 +78,7 @@ pub(super) fn warm_up() {
 
 /// Characters that end the grammar's `word` token (`BREAK`); a word may
 /// start with one of them.
-fn is_word_break(c: char) -> bool {
+pub(super) fn is_word_break(c: char) -> bool {
     matches!(
         c,
         '"' | '\u{201C}'
@@ -97,7 +97,7 @@ fn is_word_break(c: char) -> bool {
 }
 
 /// The grammar's horizontal space (`extras`).
-fn is_hspace(c: char) -> bool {
+pub(super) fn is_hspace(c: char) -> bool {
     matches!(
         c,
         ' ' | '\t' | '\u{0C}' | '\u{0B}' | '\u{A0}' | '\u{1680}' | '\u{2000}'
@@ -141,7 +141,7 @@ fn is_cjk_number_char(c: char) -> bool {
 }
 
 /// The characters of an ALL-CAPS title line (`caps_line`).
-fn is_caps_line_char(c: char) -> bool {
+pub(super) fn is_caps_line_char(c: char) -> bool {
     c.is_ascii_uppercase()
         || c.is_ascii_digit()
         || matches!(
@@ -248,12 +248,104 @@ struct Cut {
     short: usize,
     real: usize,
     resume: usize,
+    /// The stand-in's length: 0 for a group of lines left out whole.
+    stand_in: usize,
 }
 
 /// A piece of text with the plain text of some lines elided.
 pub(super) struct Elided {
     pub text: String,
     cuts: Vec<Cut>,
+    /// The blocks of the groups of lines left out whole, read without the
+    /// parser ([`super::plain`]), with their facts read.
+    pub fast: Vec<Block>,
+}
+
+/// The shortened text as it is built, line by line.
+struct Shortened {
+    text: String,
+    cuts: Vec<Cut>,
+    /// The kept stretches of the current line.
+    kept: Vec<(usize, usize)>,
+    /// The first cross-reference match not yet passed.
+    next_xref: usize,
+}
+
+impl Shortened {
+    /// Appends the line `start..end` of `text` (without its `\n`),
+    /// shortened unless `keep_whole`.
+    fn line(
+        &mut self,
+        text: &str,
+        start: usize,
+        end: usize,
+        keep_whole: bool,
+        xrefs: &[(usize, usize)],
+    ) {
+        let line = &text[start..end];
+        let body = line.strip_suffix('\r').unwrap_or(line);
+        let body_end = start + body.len();
+        let first_xref = self.next_xref;
+        self.next_xref += xrefs[first_xref..].partition_point(|x| x.0 < end);
+        let head = if keep_whole || memchr::memchr(b'\r', body.as_bytes()).is_some() {
+            None
+        } else {
+            cut_point(body)
+        };
+        let Some(head) = head else {
+            self.text.push_str(line);
+            if end < text.len() {
+                self.text.push('\n');
+            }
+            return;
+        };
+        // The kept stretches of the line: its head, then a window
+        // around each cross-reference (merged where they meet).
+        let kept = &mut self.kept;
+        kept.clear();
+        kept.push((start, start + head));
+        let mut glued = false;
+        for &(s, e) in &xrefs[first_xref..self.next_xref] {
+            let Some(window) = xref_window(text, start, body_end, s, e.min(body_end)) else {
+                glued = true;
+                break;
+            };
+            match kept.last_mut() {
+                Some(last) if window.0 <= last.1 => last.1 = last.1.max(window.1),
+                _ => kept.push(window),
+            }
+        }
+        if glued {
+            kept.clear();
+            kept.push((start, body_end));
+        }
+        let mut at = start;
+        for &(from, to) in kept.iter().chain(std::iter::once(&(body_end, body_end))) {
+            if from > at {
+                // Text left out, after any space it begins with.
+                let gap = &text[at..from];
+                let spaces = gap.len() - gap.trim_start_matches(is_hspace).len();
+                if spaces == gap.len() {
+                    self.text.push_str(gap);
+                } else {
+                    self.text.push_str(&gap[..spaces]);
+                    self.cuts.push(Cut {
+                        short: self.text.len(),
+                        real: at + spaces,
+                        resume: from,
+                        stand_in: STAND_IN.len(),
+                    });
+                    self.text.push_str(STAND_IN);
+                }
+            }
+            self.text.push_str(&text[from.max(at)..to.max(at)]);
+            at = at.max(to);
+        }
+        self.text.push_str(&line[body.len()..]);
+        if end < text.len() {
+            self.text.push('\n');
+        }
+    }
 }
 
 /// The stand-in for the elided text of a line.
@@ -310,80 +402,65 @@ impl Elided {
             xrefs.push((m.start(), m.end()));
             from = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
         }
-        let mut next_xref = 0;
-        let mut short = String::with_capacity(text.len() / 2);
-        let mut cuts = Vec::new();
-        let mut kept: Vec<(usize, usize)> = Vec::new();
+        let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(lines);
         let mut start = 0;
-        for &keep_whole in &whole {
+        for _ in 0..lines {
             let end = memchr::memchr(b'\n', &bytes[start..]).map_or(text.len(), |i| start + i);
-            let line = &text[start..end];
-            let body = line.strip_suffix('\r').unwrap_or(line);
-            let body_end = start + body.len();
-            let first_xref = next_xref;
-            while next_xref < xrefs.len() && xrefs[next_xref].0 < end {
-                next_xref += 1;
-            }
-            let head = if keep_whole || memchr::memchr(b'\r', body.as_bytes()).is_some() {
-                None
-            } else {
-                cut_point(body)
-            };
-            let Some(head) = head else {
-                short.push_str(line);
-                if end < text.len() {
-                    short.push('\n');
-                }
-                start = end + 1;
-                continue;
-            };
-            // The kept stretches of the line: its head, then a window
-            // around each cross-reference (merged where they meet).
-            kept.clear();
-            kept.push((start, start + head));
-            let mut glued = false;
-            for &(s, e) in &xrefs[first_xref..next_xref] {
-                let Some(window) = xref_window(text, start, body_end, s, e.min(body_end)) else {
-                    glued = true;
-                    break;
-                };
-                match kept.last_mut() {
-                    Some(last) if window.0 <= last.1 => last.1 = last.1.max(window.1),
-                    _ => kept.push(window),
-                }
-            }
-            if glued {
-                kept.clear();
-                kept.push((start, body_end));
-            }
-            let mut at = start;
-            for &(from, to) in kept.iter().chain(std::iter::once(&(body_end, body_end))) {
-                if from > at {
-                    // Text left out, after any space it begins with.
-                    let gap = &text[at..from];
-                    let spaces = gap.len() - gap.trim_start_matches(is_hspace).len();
-                    if spaces == gap.len() {
-                        short.push_str(gap);
-                    } else {
-                        short.push_str(&gap[..spaces]);
-                        cuts.push(Cut {
-                            short: short.len(),
-                            real: at + spaces,
-                            resume: from,
-                        });
-                        short.push_str(STAND_IN);
-                    }
-                }
-                short.push_str(&text[from.max(at)..to.max(at)]);
-                at = at.max(to);
-            }
-            short.push_str(&line[body.len()..]);
-            if end < text.len() {
-                short.push('\n');
-            }
+            bounds.push((start, end));
             start = end + 1;
         }
-        (!cuts.is_empty()).then_some(Elided { text: short, cuts })
+        let mut out = Shortened {
+            text: String::with_capacity(text.len() / 2),
+            cuts: Vec::new(),
+            kept: Vec::new(),
+            next_xref: 0,
+        };
+        let mut fast = Vec::new();
+        let mut i = 0;
+        while i < lines {
+            let (start, end) = bounds[i];
+            if start == end {
+                out.line(text, start, end, true, &xrefs);
+                i += 1;
+                continue;
+            }
+            // A group of lines between blank lines, where every block ends.
+            let j = i + bounds[i..]
+                .iter()
+                .position(|&(s, e)| s == e)
+                .unwrap_or(lines - i);
+            let group_end = bounds[j - 1].1;
+            let first_xref = out.next_xref;
+            let last_xref = first_xref + xrefs[first_xref..].partition_point(|x| x.0 < group_end);
+            let read = !whole[i..j].contains(&true)
+                && memchr::memchr(b'\r', &bytes[start..group_end]).is_none()
+                && super::plain::read_group(
+                    text,
+                    &bounds[i..j],
+                    &xrefs[first_xref..last_xref],
+                    &mut fast,
+                );
+            if read {
+                // Left out of the parse, with the lines' breaks.
+                out.cuts.push(Cut {
+                    short: out.text.len(),
+                    real: start,
+                    resume: (group_end + 1).min(text.len()),
+                    stand_in: 0,
+                });
+                out.next_xref = last_xref;
+            } else {
+                for (k, &(start, end)) in bounds.iter().enumerate().take(j).skip(i) {
+                    out.line(text, start, end, whole[k], &xrefs);
+                }
+            }
+            i = j;
+        }
+        (!out.cuts.is_empty()).then_some(Elided {
+            text: out.text,
+            cuts: out.cuts,
+            fast,
+        })
     }
 
     /// The offset in the real text of `offset` in the shortened one: exact
@@ -396,10 +473,10 @@ impl Elided {
             return offset;
         }
         let c = self.cuts[k - 1];
-        if offset == c.short {
+        if c.stand_in > 0 && offset == c.short {
             return c.real;
         }
-        c.resume + (offset - (c.short + STAND_IN.len()))
+        c.resume + (offset - (c.short + c.stand_in))
     }
 
     fn span(&self, s: Span) -> Span {
@@ -422,6 +499,7 @@ impl Elided {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::BlockKind;
 
     #[test]
     fn plain_lines_keep_their_first_words_and_the_words_around_references() {
@@ -455,6 +533,52 @@ mod tests {
         }
         let ref_line = e.text.find("买x本").unwrap();
         assert_eq!(&text[e.real(ref_line + 3)..][..12], "方应遵守");
+    }
+
+    /// Groups of lines that hold no definition, quote or comment are read
+    /// without the parser and left out of the shortened text whole.
+    #[test]
+    fn plain_groups_are_read_without_the_parser() {
+        let text = "## 1. Definitions\n\n\
+                    1.1 \"Goods\" means the goods.\n\n\
+                    1.2 The Supplier shall deliver under Clause 4.2 and 本合同第五条.\n\
+                    (a) the first; and\n\
+                    wrapped\n\n\
+                    第五条 买方应遵守附件一。\n\n\
+                    ABC附件3 is one word\n";
+        let e = Elided::of(text).expect("groups are left out");
+        assert_eq!(e.text, "\n1.1 \"Goods\" means the goods.\n\n\n\n");
+        let read: Vec<(BlockKind, &str, Vec<&str>)> = e
+            .fast
+            .iter()
+            .map(|b| {
+                let refs = b.cross_references.iter().map(|s| s.text(text)).collect();
+                (b.kind, b.span.text(text), refs)
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (BlockKind::Subheading, "## 1. Definitions", vec![]),
+                (
+                    BlockKind::Clause,
+                    "1.2 The Supplier shall deliver under Clause 4.2 and 本合同第五条.",
+                    vec!["Clause 4.2", "本合同第五条"]
+                ),
+                (BlockKind::Clause, "(a) the first; and\nwrapped", vec![]),
+                (
+                    BlockKind::Article,
+                    "第五条 买方应遵守附件一。",
+                    vec!["附件一"]
+                ),
+                (BlockKind::Paragraph, "ABC附件3 is one word", vec![]),
+            ]
+        );
+        // The parsed group's offsets map past the groups left out.
+        let at = e.text.find("Goods").unwrap();
+        assert_eq!(&text[e.real(at)..e.real(at) + 5], "Goods");
+        assert_eq!(e.fast[0].number.map(|n| n.text(text)), Some("1."));
+        assert_eq!(e.fast[0].body.map(|n| n.text(text)), Some("Definitions"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod elide;
 mod lang;
 mod numbering;
 mod parties;
+mod plain;
 pub mod sentences;
 mod terms;
 
@@ -269,6 +270,26 @@ fn collect_in_piece(node: tree_sitter::Node, part: &str, start: usize, out: &mut
     }
 }
 
+/// The blocks of two lists, each in document order, in document order.
+fn merge_blocks(a: Vec<Block>, b: Vec<Block>) -> Vec<Block> {
+    if b.is_empty() {
+        return a;
+    }
+    if a.is_empty() {
+        return b;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for x in a {
+        while let Some(y) = b.next_if(|y| y.span.start < x.span.start) {
+            out.push(y);
+        }
+        out.push(x);
+    }
+    out.extend(b);
+    out
+}
+
 /// Parses `text` in pieces cut at `cuts` (see [`piece_cuts`]), in
 /// parallel. Returns the blocks and, if `keep`, the pieces' trees. Pieces
 /// whose trees are not kept are parsed with their plain text elided (see
@@ -281,14 +302,18 @@ fn parse_pieces(text: &str, cuts: &[usize], keep: bool) -> (Vec<Block>, Vec<Piec
             let (start, end) = (w[0], w[1]);
             let part = &text[start..end];
             let mut blocks = Vec::new();
-            if !keep && let Some(short) = elide::Elided::of(part) {
-                let tree = with_parser(|p| parse_text(p, &short.text, None));
-                blocks::collect_with(tree.root_node(), &short.text, &mut blocks, false);
-                for b in &mut blocks {
-                    short.restore(b, part);
-                    if start > 0 {
-                        b.shift(start as isize);
+            if !keep && let Some(mut short) = elide::Elided::of(part) {
+                // (Nothing to parse when every group was read without the parser.)
+                if short.text.bytes().any(|b| b != b'\n') {
+                    let tree = with_parser(|p| parse_text(p, &short.text, None));
+                    blocks::collect_with(tree.root_node(), &short.text, &mut blocks, false);
+                    for b in &mut blocks {
+                        short.restore(b, part);
                     }
+                }
+                let mut blocks = merge_blocks(blocks, std::mem::take(&mut short.fast));
+                if start > 0 {
+                    blocks.iter_mut().for_each(|b| b.shift(start as isize));
                 }
                 return (blocks, None);
             }
