@@ -553,3 +553,26 @@ fn generated_contracts_read_once_as_a_whole_parse_reads_them() {
         assert_eq!(model(&once), model(&whole), "contract {i}");
     }
 }
+
+/// The words right after a quoted term are lexed alike whether or not the
+/// parser expects a definition verb there (`means`): an edit far above a
+/// clause can change which it is, and tree-sitter then reuses the clause
+/// as it was lexed before, so its tokens must not depend on it.
+#[test]
+fn a_reference_glued_to_a_quoted_term_reads_alike_in_every_context() {
+    let line = "(i) see “X”clause 5(b) and “Y”section 2, “Z”shall apply.\n";
+    for before in ["", "1. Definitions\n", "EXPORT CONTROLS\n\nThe text.\n"] {
+        let doc = Document::parse_whole(format!("{before}{line}"));
+        let block = doc.blocks().last().expect("a block");
+        let refs: Vec<&str> = block
+            .cross_references
+            .iter()
+            .map(|s| s.text(doc.text()))
+            .collect();
+        assert_eq!(refs, ["clause 5(b)", "section 2"], "after {before:?}");
+    }
+    let mut doc = Document::parse_whole(format!("\na,、(0A a0aaA\n{line}"));
+    doc.edit(Span::new(0, 10), "1. Definitions\n").unwrap();
+    let fresh = Document::parse_whole(doc.text().to_string());
+    assert_eq!(model(&doc), model(&fresh));
+}

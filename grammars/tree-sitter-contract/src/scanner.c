@@ -85,14 +85,21 @@ static inline void adv(Cursor *c) {
  * the word is such a keyword: the internal lexer then tries cross_reference
  * and falls back to a word.
  */
+static bool xref_ahead_from(Cursor *cur, char *buf, unsigned len);
+
 static bool xref_ahead(Cursor *cur) {
+  char buf[16];
+  return xref_ahead_from(cur, buf, 0);
+}
+
+/* `xref_ahead` for a word whose first `len` letters (in `buf`, which has
+ * room for 16) were consumed already. */
+static bool xref_ahead_from(Cursor *cur, char *buf, unsigned len) {
   static const char *const keywords[] = {
       "Section", "section", "SECTION", "Clause", "clause", "CLAUSE", "Article", "article", "ARTICLE",
       "Paragraph", "paragraph", "Schedule", "schedule", "SCHEDULE", "Annex", "ANNEX", "Exhibit",
       "EXHIBIT", "Appendix", "APPENDIX", "Appendices", "Part", "PART", "Sub-clause", "sub-clause",
   };
-  char buf[16];
-  unsigned len = 0;
   while (len < 15 && (is_alpha(peek(cur)) || (peek(cur) == '-' && len > 0))) {
     buf[len++] = (char)peek(cur);
     adv(cur);
@@ -114,9 +121,13 @@ static bool xref_ahead(Cursor *cur) {
 
 /*
  * Definition verbs ("means", "shall mean", "指", "是指"). Consumes what it
- * looks at and marks the token end after a complete verb.
+ * looks at and marks the token end after a complete verb. Of English text
+ * it consumes only what begins a verb ("sh" of "shares", never "she"), and
+ * leaves those letters in `out` (room for 32), `*out_len` of them, so that
+ * the caller can read on as a text run would have.
  */
-static bool means_ahead(Cursor *cur) {
+static bool means_ahead(Cursor *cur, char *out, unsigned *out_len) {
+  *out_len = 0;
   int32_t c = peek(cur);
   if (c == 0x6307 /* 指 */) {
     adv(cur);
@@ -135,28 +146,37 @@ static bool means_ahead(Cursor *cur) {
       "means", "mean", "shall mean", "shall have the meaning", "shall include", "has the meaning",
       "have the meaning", "includes", "refers to",
   };
-  char buf[32];
+  char *buf = out;
   unsigned len = 0;
   bool matched = false;
   while (len < 31 && (is_lower(peek(cur)) || peek(cur) == ' ')) {
-    buf[len++] = (char)peek(cur);
+    /* Only a character that continues some verb is consumed: what follows
+     * is lexed as it would be where no verb is expected (a keyword of a
+     * cross-reference after the space, in particular). */
+    char next = (char)peek(cur);
+    bool prefix = false;
+    for (unsigned i = 0; i < sizeof(verbs) / sizeof(verbs[0]) && !prefix; i++) {
+      const char *v = verbs[i];
+      unsigned j = 0;
+      while (j < len && v[j] == buf[j]) j++;
+      prefix = j == len && v[j] == next;
+    }
+    if (!prefix) break;
+    buf[len++] = next;
     buf[len] = '\0';
+    *out_len = len;
     adv(cur);
     /* If no verb matches, the run will end after the last letter seen. */
     if (!cur->last_space) cur->lexer->mark_end(cur->lexer);
-    bool prefix = false;
     for (unsigned i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
       const char *v = verbs[i];
       unsigned j = 0;
       while (j < len && v[j] == buf[j]) j++;
-      if (j < len) continue;
-      prefix = true;
-      if (v[j] == '\0' && !is_alpha(peek(cur))) {
+      if (j == len && v[j] == '\0' && !is_alpha(peek(cur))) {
         cur->lexer->mark_end(cur->lexer);
         matched = true;
       }
     }
-    if (!prefix) break;
   }
   return matched;
 }
@@ -371,12 +391,25 @@ bool tree_sitter_contract_external_scanner_scan(void *payload, TSLexer *lexer, c
   if (at_end(&cur)) return false;
 
   if (valid_symbols[MEANS]) {
-    if (means_ahead(&cur)) {
+    char verb[32];
+    unsigned verb_len = 0;
+    if (means_ahead(&cur, verb, &verb_len)) {
       lexer->result_symbol = MEANS;
       return true;
     }
     if (!valid_symbols[TEXT_RUN]) return false;
     if (!cur.moved) return scan_run(&cur, TEXT_RUN, false, ends);
+    /* The first letters of a word that begins like a verb and may be the
+     * keyword of a cross-reference ("s" of "section", "schedule"): where
+     * no verb is expected, the run would stop for the internal lexer to
+     * try a cross-reference, so it stops here too. (A subtree parsed where
+     * a verb was expected may be reused where none is, and the other way
+     * round: the tokens must not depend on it.) */
+    if (!cur.last_space && verb_len > 0 && verb_len < 16 && verb[0] == 's') {
+      bool one_word = true;
+      for (unsigned i = 0; i < verb_len; i++) one_word = one_word && verb[i] != ' ';
+      if (one_word && xref_ahead_from(&cur, verb, verb_len)) return false;
+    }
     /* The look-ahead consumed characters, which can now only be text; it
      * marked the end after the last of them that was not a space. */
     if (!cur.last_space) lexer->mark_end(lexer);
