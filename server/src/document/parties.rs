@@ -296,6 +296,7 @@ pub fn warm_up() {
         LazyLock::force(re);
     }
     LazyLock::force(&LAW_WORD);
+    LazyLock::force(&NAME_STOP);
 }
 
 static ORG_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -572,34 +573,40 @@ fn push_party(parties: &mut Vec<Party>, party: Party) {
     }
 }
 
+/// What ends a party's name in the words before its inline definition
+/// (the first of them ends it).
+const NAME_STOPS: &[&str] = &[
+    " as ",
+    ", a ",
+    ", an ",
+    "，一家",
+    ", incorporated",
+    ", organized",
+    ", organised",
+    ", a company",
+    ", having",
+    ", with its",
+    " whose ",
+    ", registered",
+    "，住所",
+    "，地址",
+    "，注册地址",
+    ",住所",
+    "，法定代表人",
+    "，统一社会信用代码",
+];
+
+static NAME_STOP: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(NAME_STOPS)
+        .expect("the stop words make an automaton")
+});
+
 /// The party's name in the words before its inline definition.
 fn party_name(before: &str, base: usize) -> (String, Span) {
     // "Acme Corp., a Delaware corporation, with its office at … " → "Acme Corp."
-    let mut end = before.len();
-    for stop in [
-        " as ",
-        ", a ",
-        ", an ",
-        "，一家",
-        ", incorporated",
-        ", organized",
-        ", organised",
-        ", a company",
-        ", having",
-        ", with its",
-        " whose ",
-        ", registered",
-        "，住所",
-        "，地址",
-        "，注册地址",
-        ",住所",
-        "，法定代表人",
-        "，统一社会信用代码",
-    ] {
-        if let Some(i) = before.find(stop) {
-            end = end.min(i);
-        }
-    }
+    let end = NAME_STOP.find(before).map_or(before.len(), |m| m.start());
     let mut candidate = &before[..end];
     let mut base = base;
     for intro in [" by and between ", " between ", " BETWEEN ", "由"] {
@@ -750,6 +757,30 @@ mod tests {
     /// repetition in the pattern; these are the patterns as they were.
     fn counted(re: &Regex, from: &str, to: &str) -> Regex {
         Regex::new(&re.as_str().replace(from, to)).unwrap()
+    }
+
+    proptest! {
+        /// The automaton finds where a name ends as the first occurrence
+        /// of each stop word, the earliest of them, did.
+        #[test]
+        fn a_name_ends_at_the_earliest_stop_word(
+            parts in prop::collection::vec(
+                prop_oneof![
+                    prop::sample::select(super::NAME_STOPS.to_vec()).prop_map(str::to_string),
+                    "[a-zA-Z ,，住所由]{0,6}",
+                ],
+                0..8,
+            )
+        ) {
+            let before = parts.concat();
+            let earliest = super::NAME_STOPS
+                .iter()
+                .filter_map(|stop| before.find(stop))
+                .min()
+                .unwrap_or(before.len());
+            let found = super::NAME_STOP.find(&before).map_or(before.len(), |m| m.start());
+            prop_assert_eq!(found, earliest);
+        }
     }
 
     fn piece() -> impl Strategy<Value = String> {
