@@ -36,6 +36,12 @@
 //! text it replaces: it cannot start a marker or a special token, cannot
 //! lengthen a kept one, and keeps a shortened line from reading as an
 //! ALL-CAPS title.
+//!
+//! Before any of this, a group of lines between two blank lines (where
+//! every block ends) with nothing kept whole in it is offered to
+//! [`super::plain`], which reads most such groups without the parser; a
+//! group it reads is left out of the shortened text with its line breaks
+//! (a cut with no stand-in), and its blocks join the parsed ones.
 
 use std::sync::LazyLock;
 
