@@ -101,6 +101,23 @@ pub struct Block {
 }
 
 impl Block {
+    /// A block of `kind` over `span` with nothing read yet: no marker,
+    /// number, body or inline constructs, no facts.
+    pub(crate) fn new(kind: BlockKind, span: Span) -> Block {
+        Block {
+            kind,
+            span,
+            marker: None,
+            number: None,
+            body: None,
+            definitions: ThinVec::new(),
+            cross_references: ThinVec::new(),
+            comments: ThinVec::new(),
+            lang: LangCounts::default(),
+            governing_law: None,
+        }
+    }
+
     /// The number of the clause this block opens, if any: `1.1`, `(a)`, `第五条`,
     /// `ARTICLE 5`, or the number in `## 1. Definitions`.
     pub fn number_span(&self) -> Option<Span> {
@@ -322,18 +339,7 @@ fn read_block(node: Node, text: &str, facts: bool) -> Option<Block> {
     if span.is_empty() {
         return None;
     }
-    let mut block = Block {
-        kind,
-        span,
-        marker: None,
-        number: None,
-        body: None,
-        definitions: ThinVec::new(),
-        cross_references: ThinVec::new(),
-        comments: ThinVec::new(),
-        lang: LangCounts::default(),
-        governing_law: None,
-    };
+    let mut block = Block::new(kind, span);
     let mut body_start: Option<usize> = None;
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {

@@ -111,9 +111,8 @@ pub(super) fn is_hspace(c: char) -> bool {
     )
 }
 
-/// Characters of the CJK clause numbers (`第五条`, `第三章`, `附件一`,
-/// `（一）`, `一、`, `１．`).
-fn is_cjk_number_char(c: char) -> bool {
+/// The CJK numerals of the grammar's `CN_NUM`.
+pub(super) fn is_cn_numeral(c: char) -> bool {
     matches!(
         c,
         '一' | '二'
@@ -130,19 +129,18 @@ fn is_cjk_number_char(c: char) -> bool {
             | '零'
             | '〇'
             | '两'
-            | '第'
-            | '条'
-            | '章'
-            | '编'
-            | '部'
-            | '分'
-            | '附'
-            | '件'
-            | '、'
-            | '．'
-            | '（'
-            | '）'
-    ) || ('\u{2460}'..='\u{2473}').contains(&c)
+    )
+}
+
+/// Characters of the CJK clause numbers (`第五条`, `第三章`, `附件一`,
+/// `（一）`, `一、`, `１．`).
+fn is_cjk_number_char(c: char) -> bool {
+    is_cn_numeral(c)
+        || matches!(
+            c,
+            '第' | '条' | '章' | '编' | '部' | '分' | '附' | '件' | '、' | '．' | '（' | '）'
+        )
+        || ('\u{2460}'..='\u{2473}').contains(&c)
         || ('\u{2776}'..='\u{277F}').contains(&c)
 }
 

@@ -205,19 +205,11 @@ pub fn style_of_number_text(number: &str) -> Option<NumberStyle> {
         MarkerToken::Number
     };
     let probe = Block {
-        kind: BlockKind::Clause,
-        span: crate::Span::default(),
         marker: Some(super::blocks::Marker {
             token,
             span: crate::Span::default(),
         }),
-        number: None,
-        body: None,
-        definitions: Default::default(),
-        cross_references: Default::default(),
-        comments: Default::default(),
-        lang: Default::default(),
-        governing_law: None,
+        ..Block::new(BlockKind::Clause, crate::Span::default())
     };
     style_of(&probe, n, None)
 }

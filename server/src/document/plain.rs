@@ -39,29 +39,8 @@
 use thin_vec::ThinVec;
 
 use super::blocks::{Block, BlockKind, Marker, MarkerToken, read_facts, trim_end};
-use super::elide::{is_caps_line_char, is_hspace, is_word_break};
-use super::lang::LangCounts;
+use super::elide::{is_caps_line_char, is_cn_numeral, is_hspace, is_word_break};
 use crate::Span;
-
-fn is_cn_numeral(c: char) -> bool {
-    matches!(
-        c,
-        '一' | '二'
-            | '三'
-            | '四'
-            | '五'
-            | '六'
-            | '七'
-            | '八'
-            | '九'
-            | '十'
-            | '百'
-            | '千'
-            | '零'
-            | '〇'
-            | '两'
-    )
-}
 
 /// The marker token the grammar lexes at the start of a line's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -556,16 +535,9 @@ fn read_group_into(
             };
             open = Some(Open {
                 block: Block {
-                    kind,
-                    span: Span::new(start, end),
                     marker,
                     number,
-                    body: None,
-                    definitions: ThinVec::new(),
-                    cross_references: ThinVec::new(),
-                    comments: ThinVec::new(),
-                    lang: LangCounts::default(),
-                    governing_law: None,
+                    ..Block::new(kind, Span::new(start, end))
                 },
                 body_start: line.text_start,
             });
