@@ -249,6 +249,105 @@ fn line_head() -> impl Strategy<Value = String> {
         " ",
         "\u{3000}",
         "",
+        "\"Goods\" means",
+        "\"**Goods**\" has the meaning",
+        "**\"Goods\"**",
+        "\"Goods\"",
+        "\"Goods",
+        "“制裁”是指",
+        "“制裁”",
+        "「制裁」",
+        "『制裁』指",
+        "**Acme**",
+        "**Acme",
+        "**1.1**",
+        "__\"X\"__",
+        "‘X’",
+        "(the \"Buyer\")",
+        "（以下简称“卖方”）",
+        "(1) **Acme Ltd**, a company (the \"Buyer\"); and",
+        "甲方：北京公司（以下简称“卖方”）",
+    ])
+    .prop_map(str::to_string)
+}
+
+/// Quoted terms, definitions and inline definitions, whole or broken, and
+/// what may stand next to them: the constructs the plain reader places
+/// in a line (`document/plain.rs`).
+fn construct_word() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "\"Goods\" means",
+        "\"**Goods**\" means",
+        "**\"Goods\"** means",
+        "\"Goods\"means",
+        "\"Goods\" shall mean",
+        "\"Goods\" shall have the meaning",
+        "\"Goods\" has the meaning given in Clause 2.3",
+        "\"Goods\" have the meanings",
+        "\"Goods\" meaning",
+        "\"Goods\" mean",
+        "\"Goods\" means.",
+        "\"Goods\" refers to",
+        "\"Goods\" includes",
+        "\"Goods\" section 5",
+        "\"Goods\" sh Clause 5",
+        "\"Goods\"Clause 5",
+        "\"Goods\":Clause 5",
+        "\"Goods\": Clause 5",
+        "“制裁”是指",
+        "“制裁”指",
+        "“**工作日**”是指",
+        "“制裁”：指",
+        "“制裁”是第5条",
+        "“制裁”附件一",
+        "“制裁”第5条",
+        "「制裁」指",
+        "『制裁』",
+        "**Acme Co., Ltd.**,",
+        "**Acme**",
+        "**",
+        "**\"A\" and \"B\"**",
+        "\"A\" and \"B\"",
+        "\"Goods",
+        "\"\"",
+        "“",
+        "”",
+        "\"",
+        "__\"X\"__",
+        "*\"X\"",
+        "‘X’ means",
+        "'X' means",
+        "x.\"Y\" means",
+        "x. \"Y\" means",
+        "No. \"Y\"",
+        "end.)\"Y\"",
+        "(the \"Buyer\")",
+        "(the \"**Buyer**\")",
+        "(the \"Buyer\");",
+        "(hereinafter referred to as \"Buyer\")",
+        "(hereinafter \"Buyer\")",
+        "(collectively, the \"Parties\")",
+        "(each a \"Party\")",
+        "(\"A\", \"B\" and \"C\")",
+        "(\"A\"**, \"B\")",
+        "(the \"A\" and more)",
+        "(the\"A\")",
+        "(\"A\" is)",
+        "(see \"A\")",
+        "(a) \"A\"",
+        "Clause 5(the \"A\")",
+        "Clause 5(\"A\")",
+        "（以下简称“卖方”）",
+        "（以下称为“卖方”）",
+        "（简称：“卖方”）",
+        "(以下简称「卖方」)",
+        "（以下简称“卖方”）附件一",
+        "（以下简称“卖方”）本合同第5条",
+        "（以下简称卖方）",
+        "公司（以下简称“卖方”）",
+        "本协议所称“关联方”",
+        "§ 4",
+        "\"a very long quoted phrase that runs on and on past the limit of one hundred and twenty characters which the grammar sets\" means",
     ])
     .prop_map(str::to_string)
 }
@@ -277,7 +376,7 @@ fn group_line() -> impl Strategy<Value = String> {
         ]),
         prop::collection::vec(
             (
-                elision_word(),
+                prop_oneof![3 => elision_word(), 1 => construct_word()],
                 prop::sample::select(vec![" ", " ", "", "\u{A0}", ","]),
             ),
             0..8,
@@ -285,6 +384,44 @@ fn group_line() -> impl Strategy<Value = String> {
     )
         .prop_map(|(head, glue, words)| {
             let mut line = head + glue;
+            for (w, sp) in words {
+                line.push_str(&w);
+                line.push_str(sp);
+            }
+            line
+        })
+}
+
+/// A line of quoted terms, definitions and inline definitions among
+/// words, most of them ones the plain reader places.
+fn construct_line() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec!["", "", "1.1 ", "(a) ", "(1) ", "- ", "一、", "第五条 ", "Acme ", "甲方："]),
+        prop::collection::vec(
+            (
+                prop_oneof![
+                    1 => construct_word(),
+                    3 => prop::sample::select(vec![
+                        "\"Goods\" means", "\"**Goods**\" means", "**\"Goods\"** has the meaning",
+                        "\"Goods\" shall mean", "\"Goods\"", "**Acme Co., Ltd.**,", "“制裁”是指",
+                        "“**工作日**”指", "「制裁」", "(the \"Buyer\")", "(the \"**Buyer**\");",
+                        "(\"A\", \"B\" and \"C\")", "（以下简称“卖方”）", "(以下简称「卖方」)",
+                        "(hereinafter referred to as \"Buyer\")",
+                    ])
+                    .prop_map(str::to_string),
+                    2 => prop::sample::select(vec![
+                        "the", "Supplier", "Clause 5", "clause 2.3(b)", "Schedule 2", "第5条", "附件一",
+                        "本合同第五条", "公司", "，", "。", "x.", ";", "and", "(a)", "(the", "Section",
+                    ])
+                    .prop_map(str::to_string),
+                ],
+                prop::sample::select(vec![" ", " ", " ", "", "\u{A0}", ", "]),
+            ),
+            1..6,
+        ),
+    )
+        .prop_map(|(head, words)| {
+            let mut line = head.to_string();
             for (w, sp) in words {
                 line.push_str(&w);
                 line.push_str(sp);
@@ -393,6 +530,27 @@ proptest! {
         text in grouped_text(),
         piece_len in prop_oneof![Just(usize::MAX), 1usize..400],
     ) {
+        let whole = Document::parse_whole(text.clone());
+        let once = Document::parse_in_pieces(text, piece_len);
+        check_spans(&once);
+        prop_assert_eq!(model(&once), model(&whole));
+    }
+
+    /// Lines with quoted terms, definitions and inline definitions are
+    /// read without the parser where the reader can place every quote in
+    /// them: they read as a whole parse reads them.
+    #[test]
+    fn constructs_read_without_the_parser_equal_a_whole_parse(
+        groups in prop::collection::vec(
+            (prop::collection::vec(construct_line(), 1..4), prop::sample::select(vec!["\n\n", "\n"])),
+            1..10,
+        ),
+        piece_len in prop_oneof![Just(usize::MAX), 1usize..400],
+    ) {
+        let text: String = groups
+            .into_iter()
+            .map(|(lines, gap)| lines.join("\n") + gap)
+            .collect();
         let whole = Document::parse_whole(text.clone());
         let once = Document::parse_in_pieces(text, piece_len);
         check_spans(&once);

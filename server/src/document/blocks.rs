@@ -474,7 +474,7 @@ const QUOTES: &[char] = &[
 ];
 
 /// The term inside `"**X**"`, `**"X"**`, `**X**`, `“X”`, `「X」`.
-fn strip_quotes(span: Span, text: &str) -> Option<Span> {
+pub(super) fn strip_quotes(span: Span, text: &str) -> Option<Span> {
     let s = span.text(text);
     let lead = s.len()
         - s.trim_start_matches(|c: char| QUOTES.contains(&c) || c == '*' || c == '_')
@@ -496,7 +496,7 @@ fn strip_quotes(span: Span, text: &str) -> Option<Span> {
 }
 
 /// The quoted term inside an inline definition `(the "Supplier")`.
-fn inner_quoted(span: Span, text: &str) -> Option<Span> {
+pub(super) fn inner_quoted(span: Span, text: &str) -> Option<Span> {
     let s = span.text(text);
     let open = s.find(['"', '\u{201C}', '\u{300C}'])?;
     let after = &s[open..];

@@ -38,10 +38,12 @@
 //! ALL-CAPS title.
 //!
 //! Before any of this, a group of lines between two blank lines (where
-//! every block ends) with nothing kept whole in it is offered to
+//! every block ends) outside HTML comments and without `\r` is offered,
+//! with the places of its quotes, to
 //! [`super::plain`], which reads most such groups without the parser; a
 //! group it reads is left out of the shortened text with its line breaks
-//! (a cut with no stand-in), and its blocks join the parsed ones.
+//! and the blank lines after it (a cut with no stand-in), and its blocks
+//! join the parsed ones.
 
 use std::sync::LazyLock;
 
@@ -377,6 +379,11 @@ impl Elided {
             last = (offset, line);
             line
         };
+        // Lines with a comment's delimiter or inside a comment: never
+        // offered to the plain reader, which knows no comments.
+        let mut commented = vec![false; lines];
+        // The other matches, which the plain reader may place.
+        let mut strong: Vec<(usize, usize)> = Vec::new();
         let mut in_comment_from: Option<usize> = None;
         for m in STRONG.find_iter(text) {
             if m.as_str() == "'" && m.start() > 0 && bytes[m.start() - 1].is_ascii_lowercase() {
@@ -386,17 +393,25 @@ impl Elided {
             let end_line = line_at(m.end() - 1);
             whole[first..=end_line].iter_mut().for_each(|k| *k = true);
             match m.as_str() {
-                "<!--" if in_comment_from.is_none() => in_comment_from = Some(first),
-                "-->" => {
-                    if let Some(from) = in_comment_from.take() {
+                "<!--" | "-->" => {
+                    commented[first..=end_line]
+                        .iter_mut()
+                        .for_each(|k| *k = true);
+                    if m.as_str() == "<!--" {
+                        in_comment_from.get_or_insert(first);
+                    } else if let Some(from) = in_comment_from.take() {
                         whole[from..=end_line].iter_mut().for_each(|k| *k = true);
+                        commented[from..=end_line]
+                            .iter_mut()
+                            .for_each(|k| *k = true);
                     }
                 }
-                _ => {}
+                _ => strong.push((m.start(), m.end())),
             }
         }
         if let Some(from) = in_comment_from {
             whole[from..].iter_mut().for_each(|k| *k = true);
+            commented[from..].iter_mut().for_each(|k| *k = true);
         }
         // Overlapping matches too: the grammar may lex a reference that
         // starts inside a match it never lexes (`aAppendix Schedule 5`).
@@ -420,6 +435,7 @@ impl Elided {
             next_xref: 0,
         };
         let mut fast = Vec::new();
+        let mut next_strong = 0;
         let mut i = 0;
         while i < lines {
             let (start, end) = bounds[i];
@@ -436,23 +452,32 @@ impl Elided {
             let group_end = bounds[j - 1].1;
             let first_xref = out.next_xref;
             let last_xref = first_xref + xrefs[first_xref..].partition_point(|x| x.0 < group_end);
-            let read = !whole[i..j].contains(&true)
+            let first_strong = next_strong;
+            next_strong += strong[first_strong..].partition_point(|x| x.0 < group_end);
+            let read = !commented[i..j].contains(&true)
                 && memchr::memchr(b'\r', &bytes[start..group_end]).is_none()
                 && super::plain::read_group(
                     text,
                     &bounds[i..j],
                     &xrefs[first_xref..last_xref],
+                    &strong[first_strong..next_strong],
                     &mut fast,
                 );
             if read {
-                // Left out of the parse, with the lines' breaks.
+                // Left out of the parse, with the lines' breaks and the
+                // blank lines after it: what the parser reads before it
+                // ends with a blank line already (or is nothing), and the
+                // number of blank lines between two blocks is no matter.
+                let next = j + bounds[j..].iter().take_while(|&&(s, e)| s == e).count();
                 out.cuts.push(Cut {
                     short: out.text.len(),
                     real: start,
-                    resume: (group_end + 1).min(text.len()),
+                    resume: bounds.get(next).map_or(text.len(), |&(s, _)| s),
                     stand_in: 0,
                 });
                 out.next_xref = last_xref;
+                i = next;
+                continue;
             } else {
                 for (k, &(start, end)) in bounds.iter().enumerate().take(j).skip(i) {
                     out.line(text, start, end, whole[k], &xrefs);
@@ -504,6 +529,7 @@ impl Elided {
 mod tests {
     use super::*;
     use crate::document::BlockKind;
+    use crate::document::blocks::{Block, DefinitionForm};
 
     #[test]
     fn plain_lines_keep_their_first_words_and_the_words_around_references() {
@@ -549,9 +575,15 @@ mod tests {
                     (a) the first; and\n\
                     wrapped\n\n\
                     第五条 买方应遵守附件一。\n\n\
-                    ABC附件3 is one word\n";
+                    ABC附件3 is one word\n\n\
+                    ‘Term’ means a term.\n\n\
+                    (1) **Acme Ltd**, a company (the \"Buyer\"); and\n\
+                    “制裁”是指第5条所列的措施。\n";
         let e = Elided::of(text).expect("groups are left out");
-        assert_eq!(e.text, "\n1.1 \"Goods\" means the goods.\n\n\n\n");
+        // Only the line with `‘` is parsed: the reader places no construct
+        // that begins with one. The groups read are left out with the
+        // blank lines after them; one blank line still ends the parsed one.
+        assert_eq!(e.text, "‘Term’ means a term.\n\n");
         let read: Vec<(BlockKind, &str, Vec<&str>)> = e
             .fast
             .iter()
@@ -564,6 +596,7 @@ mod tests {
             read,
             [
                 (BlockKind::Subheading, "## 1. Definitions", vec![]),
+                (BlockKind::Clause, "1.1 \"Goods\" means the goods.", vec![]),
                 (
                     BlockKind::Clause,
                     "1.2 The Supplier shall deliver under Clause 4.2 and 本合同第五条.",
@@ -576,11 +609,33 @@ mod tests {
                     vec!["附件一"]
                 ),
                 (BlockKind::Paragraph, "ABC附件3 is one word", vec![]),
+                (
+                    BlockKind::Clause,
+                    "(1) **Acme Ltd**, a company (the \"Buyer\"); and\n“制裁”是指第5条所列的措施。",
+                    vec!["第5条"]
+                ),
+            ]
+        );
+        let defined = |b: &Block| -> Vec<(DefinitionForm, &str, &str)> {
+            b.definitions
+                .iter()
+                .map(|d| (d.form, d.term.text(text), d.construct.text(text)))
+                .collect()
+        };
+        assert_eq!(
+            defined(&e.fast[1]),
+            [(DefinitionForm::Means, "Goods", "\"Goods\" means")]
+        );
+        assert_eq!(
+            defined(&e.fast[6]),
+            [
+                (DefinitionForm::Inline, "Buyer", "(the \"Buyer\")"),
+                (DefinitionForm::Means, "制裁", "“制裁”是指"),
             ]
         );
         // The parsed group's offsets map past the groups left out.
-        let at = e.text.find("Goods").unwrap();
-        assert_eq!(&text[e.real(at)..e.real(at) + 5], "Goods");
+        let at = e.text.find("Term").unwrap();
+        assert_eq!(&text[e.real(at)..e.real(at) + 4], "Term");
         assert_eq!(e.fast[0].number.map(|n| n.text(text)), Some("1."));
         assert_eq!(e.fast[0].body.map(|n| n.text(text)), Some("Definitions"));
     }

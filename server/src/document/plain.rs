@@ -12,16 +12,20 @@
 //!
 //! What "for certain" rests on, in the grammar (`grammar.js`) and its
 //! scanner (`scanner.c`):
-//! - The caller hands over only groups without `\r`, without anything that
-//!   may make a definition, a quoted term or a comment (the `STRONG`
-//!   pattern in `elide.rs`) and outside HTML comments; so the only inline
-//!   nodes a line can hold are text and cross-references.
+//! - The caller hands over only groups without `\r` and outside HTML
+//!   comments, with the matches of the `STRONG` pattern in `elide.rs`
+//!   (what may make a definition or a quoted term). Each match must fall
+//!   inside a construct this reader places (`line_constructs`): a quoted
+//!   term that opens where the lexer surely starts a token, with the
+//!   definition verb after it if there is one, or an inline definition.
+//!   Everything else in a line is text or a cross-reference.
 //! - A line's first token decides its block: a marker token (a number, an
 //!   article number, a heading marker, a bullet) opens a block; otherwise
 //!   the line is text, which continues a clause, article or paragraph and
 //!   opens a paragraph after anything else. Marker tokens outrank the
 //!   `word` token even where a word would be longer (`（一）双方…`).
-//!   Lines this reader cannot classify (leading space, quotes, fences,
+//!   A line may also begin with a quoted term. Lines this reader cannot
+//!   classify (leading space, `'`, `‘`, fences,
 //!   `ARTICLE 5`, `第一章`, `附件一`, an ALL-CAPS line that may be a title,
 //!   a number with more than three digits in a group…) send the group to
 //!   the parser.
@@ -38,7 +42,10 @@
 
 use thin_vec::ThinVec;
 
-use super::blocks::{Block, BlockKind, Marker, MarkerToken, read_facts, trim_end};
+use super::blocks::{
+    Block, BlockKind, DefinitionForm, DefinitionSite, Marker, MarkerToken, inner_quoted,
+    read_facts, strip_quotes, trim_end,
+};
 use super::elide::{is_caps_line_char, is_cn_numeral, is_hspace, is_word_break};
 use crate::Span;
 
@@ -376,6 +383,14 @@ fn read_line(text: &str, start: usize, end: usize) -> Option<Line> {
             word_end: None,
         });
     }
+    // A quoted term (or a definition) at the start: the lexer takes the
+    // quote (`line_constructs` checks that its pattern matches).
+    if ["\"", "\u{201C}", "\u{300C}", "\u{300E}", "**"]
+        .iter()
+        .any(|o| s.starts_with(o))
+    {
+        return Some(text_line(start));
+    }
     let (kind, token, n) = match marker_at(s)? {
         Tok::Text => return Some(text_line(start)),
         Tok::Number(n) => (BlockKind::Clause, MarkerToken::Number, n),
@@ -395,6 +410,350 @@ fn read_line(text: &str, start: usize, end: usize) -> Option<Line> {
     })
 }
 
+/// A token the grammar lexes around a quote: a quoted term, a definition
+/// (a quoted term and its verb: `"Goods" means`, `“制裁”是指`) or an inline
+/// definition (`(the "Buyer")`, `（以下简称“卖方”）`).
+struct Construct {
+    span: Span,
+    definition: Option<DefinitionSite>,
+}
+
+/// The bytes of `s` before the first `close`, if there are one to `max`
+/// characters and `close` follows them within the line.
+fn quoted_run(s: &str, close: char, max: usize) -> Option<usize> {
+    for (n, (i, c)) in s.char_indices().enumerate() {
+        if c == close {
+            return (n >= 1).then_some(i);
+        }
+        if n >= max || c == '\n' || c == '\r' {
+            return None;
+        }
+    }
+    None
+}
+
+/// The length of the grammar's `_quoted` token at the start of `s`, if it
+/// begins with `"`, `“`, `「`, `『` or `**`: the longest of the token's
+/// alternatives, as the lexer takes it (`**"A" and "B"**` is one token).
+/// Apostrophes and `‘` begin no construct here: the caller sends their
+/// lines to the parser.
+fn quoted_len(s: &str) -> Option<usize> {
+    let emphasis = |at: usize| s[at..].starts_with("**") || s[at..].starts_with("__");
+    let mut best = None;
+    let pre = if emphasis(0) { 2 } else { 0 };
+    for (open, close) in [('"', '"'), ('\u{201C}', '\u{201D}')] {
+        if let Some(rest) = s[pre..].strip_prefix(open)
+            && let Some(n) = quoted_run(rest, close, 120)
+        {
+            let end = pre + open.len_utf8() + n + close.len_utf8();
+            best = best.max(Some(if emphasis(end) { end + 2 } else { end }));
+        }
+    }
+    for (open, close) in [('\u{300C}', '\u{300D}'), ('\u{300E}', '\u{300F}')] {
+        if let Some(rest) = s.strip_prefix(open)
+            && let Some(n) = quoted_run(rest, close, 120)
+        {
+            best = best.max(Some(open.len_utf8() + n + close.len_utf8()));
+        }
+    }
+    if let Some(rest) = s.strip_prefix("**")
+        && let Some(n) = quoted_run(rest, '*', 120)
+        && rest[n..].starts_with("**")
+    {
+        best = best.max(Some(2 + n + 2));
+    }
+    best
+}
+
+/// The length of the definition verb (the scanner's `means`) at the start
+/// of `s`: `指`, `是指` and the like, or the longest English verb that no
+/// ASCII letter continues.
+fn verb_len(s: &str) -> Option<usize> {
+    const VERBS: [&str; 9] = [
+        "means",
+        "mean",
+        "shall mean",
+        "shall have the meaning",
+        "shall include",
+        "has the meaning",
+        "have the meaning",
+        "includes",
+        "refers to",
+    ];
+    match s.chars().next()? {
+        '指' => return Some('指'.len_utf8()),
+        c @ ('是' | '系' | '意' | '特' | '：' | ':') => {
+            let n = c.len_utf8();
+            return s[n..].starts_with('指').then_some(n + '指'.len_utf8());
+        }
+        _ => {}
+    }
+    VERBS
+        .iter()
+        .filter(|v| {
+            s.strip_prefix(**v)
+                .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphabetic()))
+        })
+        .map(|v| v.len())
+        .max()
+}
+
+/// The ends of a quoted term of an inline definition starting at `at` in
+/// `s`: `(\*\*|__)?["“][^"”]{1,max}["”](\*\*|__)?`.
+fn inline_term_ends(s: &str, at: usize, max: usize, out: &mut Vec<usize>) {
+    let emphasis = |i: usize| s[i..].starts_with("**") || s[i..].starts_with("__");
+    let pre = if emphasis(at) { at + 2 } else { at };
+    let Some(open) = s[pre..]
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\u{201C}'))
+    else {
+        return;
+    };
+    let from = pre + open.len_utf8();
+    let Some(close) = s[from..].find(['"', '\u{201D}']) else {
+        return;
+    };
+    let chars = s[from..from + close].chars().count();
+    if chars == 0 || chars > max || s[from..from + close].contains(['\n', '\r']) {
+        return;
+    }
+    let end = from + close + s[from + close..].chars().next().map_or(0, char::len_utf8);
+    out.push(end);
+    if emphasis(end) {
+        out.push(end + 2);
+    }
+}
+
+/// The length of the grammar's `inline_definition` token at the start of
+/// `s` (which begins with `(` or `（`): the longest match of either of its
+/// patterns.
+fn inline_definition_len(s: &str) -> Option<usize> {
+    const LEADS: [&str; 26] = [
+        "",
+        "the ",
+        "The ",
+        "these ",
+        "this ",
+        "hereinafter ",
+        "hereinafter referred to as ",
+        "hereinafter called ",
+        "referred to as ",
+        "each a ",
+        "each an ",
+        "each, a ",
+        "collectively ",
+        "collectively, ",
+        "collectively the ",
+        "collectively, the ",
+        "together ",
+        "together, ",
+        "together the ",
+        "together, the ",
+        "individually a ",
+        "individually, a ",
+        "a ",
+        "an ",
+        "or ",
+        "and ",
+    ];
+    const ZH_LEADS: [&str; 7] = [
+        "以下简称",
+        "以下称",
+        "以下称为",
+        "下称",
+        "简称",
+        "以下合称",
+        "合称",
+    ];
+    let open = s.chars().next().filter(|c| matches!(c, '(' | '（'))?;
+    let after = open.len_utf8();
+    let closed = |i: usize| {
+        s[i..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, ')' | '）'))
+            .map(|c| i + c.len_utf8())
+    };
+    let mut best = None;
+    let mut ends = Vec::new();
+    for lead in LEADS {
+        if !s[after..].starts_with(lead) {
+            continue;
+        }
+        ends.clear();
+        inline_term_ends(s, after + lead.len(), 80, &mut ends);
+        // Up to four more terms: `,? ?(or |and )?` and a term of up to 40.
+        let mut frontier = ends.clone();
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for &e in &frontier {
+                let mut seps = vec![e];
+                if s[e..].starts_with(',') {
+                    seps.push(e + 1);
+                }
+                for i in 0..seps.len() {
+                    if s[seps[i]..].starts_with(' ') {
+                        seps.push(seps[i] + 1);
+                    }
+                }
+                for i in 0..seps.len() {
+                    for word in ["or ", "and "] {
+                        if s[seps[i]..].starts_with(word) {
+                            seps.push(seps[i] + word.len());
+                        }
+                    }
+                }
+                for sep in seps {
+                    inline_term_ends(s, sep, 40, &mut next);
+                }
+            }
+            next.sort_unstable();
+            next.dedup();
+            ends.extend_from_slice(&next);
+            frontier = next;
+        }
+        best = ends.iter().filter_map(|&e| closed(e)).max().max(best);
+    }
+    for lead in ZH_LEADS {
+        if !s[after..].starts_with(lead) {
+            continue;
+        }
+        let mut at = after + lead.len();
+        if let Some(colon) = s[at..].chars().next().filter(|c| matches!(c, ':' | '：')) {
+            at += colon.len_utf8();
+        }
+        let Some(quote) = s[at..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\u{201C}' | '\u{300C}'))
+        else {
+            continue;
+        };
+        let from = at + quote.len_utf8();
+        let Some(close) = s[from..].find(['"', '\u{201D}', '\u{300D}']) else {
+            continue;
+        };
+        let inner = &s[from..from + close];
+        let chars = inner.chars().count();
+        if chars == 0 || chars > 40 || inner.contains(['\n', '\r']) {
+            continue;
+        }
+        let end = from + close + s[from + close..].chars().next().map_or(0, char::len_utf8);
+        best = closed(end).max(best);
+    }
+    best
+}
+
+/// Whether the scanner may take `c`, just before a quote, as part of a
+/// sentence end (`."`, `。”`), which would swallow the quote.
+fn ends_sentence(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!'
+            | '?'
+            | '。'
+            | '！'
+            | '？'
+            | '"'
+            | '\''
+            | ')'
+            | '\u{201D}'
+            | '\u{2019}'
+            | '\u{300D}'
+            | '\u{300F}'
+            | '）'
+    )
+}
+
+/// The constructs of `line` (which ends at `end`), given the matches of
+/// `STRONG` in it (`elide.rs`), in order; `None` if this reader cannot
+/// tell how the grammar lexes one of them. Every match must fall inside a
+/// quoted term, a definition or an inline definition that begins where
+/// the lexer surely starts a token:
+/// - a quote or `**` opens a token wherever it stands (it ends a `word`
+///   and stops a text run), unless a sentence end may take it as a closer
+///   or a `_` or `*` before it may begin a longer token;
+/// - a `(` after a space, or any `（`, opens one where the inline
+///   definition's pattern matches (a text run stops at it, a `word` or a
+///   reference cannot hold it).
+///
+/// After a quoted term the parser accepts a definition verb: the scanner's
+/// `means`, when one follows, makes the two a definition.
+fn line_constructs(
+    text: &str,
+    line: &Line,
+    end: usize,
+    strong: &[(usize, usize)],
+    out: &mut Vec<Construct>,
+) -> Option<()> {
+    let from = line.text_start?;
+    let mut last = from;
+    for &(s, e) in strong {
+        if s < last {
+            if e > last {
+                return None;
+            }
+            continue; // inside the construct before
+        }
+        if line.word_end.is_some_and(|w| s < w) {
+            return None;
+        }
+        let open = text[last..s].rfind(['(', '（']).map(|i| last + i);
+        if let Some(p) = open
+            && let Some(len) = inline_definition_len(&text[p..end])
+            && p + len > s
+        {
+            let spaced = text[..p].chars().next_back().is_some_and(is_hspace);
+            if p == from || !(spaced || text[p..].starts_with('（')) {
+                return None;
+            }
+            let span = Span::new(p, p + len);
+            out.push(Construct {
+                span,
+                definition: inner_quoted(span, text).map(|term| DefinitionSite {
+                    form: DefinitionForm::Inline,
+                    term,
+                    construct: span,
+                }),
+            });
+            last = span.end;
+            continue;
+        }
+        let opens = ["\"", "\u{201C}", "\u{300C}", "\u{300E}", "**"];
+        if !opens.iter().any(|o| text[s..].starts_with(o)) {
+            return None; // `'`, `‘`, a closing quote, `§`, `本…所称`
+        }
+        if s > from
+            && text[..s]
+                .chars()
+                .next_back()
+                .is_some_and(|c| ends_sentence(c) || c == '_' || c == '*')
+        {
+            return None;
+        }
+        let quoted = Span::new(s, s + quoted_len(&text[s..end])?);
+        let verb_at = first_non_space(text, quoted.end, end).unwrap_or(end);
+        let definition = (verb_at < end)
+            .then(|| verb_len(&text[verb_at..end]))
+            .flatten()
+            .map(|n| Span::new(s, verb_at + n));
+        let span = definition.unwrap_or(quoted);
+        out.push(Construct {
+            span,
+            definition: definition.and_then(|construct| {
+                strip_quotes(quoted, text).map(|term| DefinitionSite {
+                    form: DefinitionForm::Means,
+                    term,
+                    construct,
+                })
+            }),
+        });
+        last = span.end;
+    }
+    Some(())
+}
+
 /// The cross-references the grammar lexes in `line`, given the matches of
 /// its pattern that start in it (overlapping ones included), in order;
 /// `None` if this reader cannot tell.
@@ -402,10 +761,23 @@ fn line_references(
     text: &str,
     line: &Line,
     matches: &[(usize, usize)],
+    constructs: &[Construct],
     out: &mut ThinVec<Span>,
 ) -> Option<()> {
     let mut last_end = line.start;
+    let mut constructs = constructs.iter().peekable();
     for &(s, e) in matches {
+        while let Some(c) = constructs.next_if(|c| c.span.end <= s) {
+            last_end = last_end.max(c.span.end);
+        }
+        if let Some(c) = constructs.peek()
+            && c.span.start < e
+        {
+            if s < c.span.start {
+                return None; // a match that runs into a construct
+            }
+            continue; // inside a construct
+        }
         if s < last_end {
             continue; // inside a reference already lexed
         }
@@ -495,10 +867,11 @@ pub(super) fn read_group(
     text: &str,
     lines: &[(usize, usize)],
     matches: &[(usize, usize)],
+    strong: &[(usize, usize)],
     out: &mut Vec<Block>,
 ) -> bool {
     let before = out.len();
-    if read_group_into(text, lines, matches, out).is_none() {
+    if read_group_into(text, lines, matches, strong, out).is_none() {
         out.truncate(before);
         return false;
     }
@@ -509,9 +882,11 @@ fn read_group_into(
     text: &str,
     lines: &[(usize, usize)],
     mut matches: &[(usize, usize)],
+    mut strong: &[(usize, usize)],
     out: &mut Vec<Block>,
 ) -> Option<()> {
     let mut open: Option<Open> = None;
+    let mut constructs = Vec::new();
     for &(start, end) in lines {
         let line = read_line(text, start, end)?;
         let continues = line.opens.is_none()
@@ -545,8 +920,24 @@ fn read_group_into(
         let k = matches.partition_point(|&(s, _)| s < end);
         let (here, rest) = matches.split_at(k);
         matches = rest;
+        let k = strong.partition_point(|&(s, _)| s < end);
+        let (quotes, rest) = strong.split_at(k);
+        strong = rest;
+        constructs.clear();
+        if !quotes.is_empty() {
+            line_constructs(text, &line, end, quotes, &mut constructs)?;
+        }
         let o = open.as_mut().expect("a block is open");
-        line_references(text, &line, here, &mut o.block.cross_references)?;
+        line_references(
+            text,
+            &line,
+            here,
+            &constructs,
+            &mut o.block.cross_references,
+        )?;
+        o.block
+            .definitions
+            .extend(constructs.iter().filter_map(|c| c.definition.clone()));
     }
     open?.finish(text, out);
     Some(())
@@ -600,6 +991,69 @@ mod tests {
             ("甲方应当", Some(Tok::Text)),
         ] {
             assert_eq!(marker_at(line), tok, "{line:?}");
+        }
+    }
+
+    /// The grammar's `_quoted` and `inline_definition` tokens are the
+    /// longest match of their patterns; the verb is the scanner's longest.
+    #[test]
+    fn quotes_definitions_and_inline_definitions_are_the_tokens_lexed() {
+        for (s, len) in [
+            ("\"Goods\" means", Some(7)),
+            ("\"**Goods**\" means", Some(11)),
+            ("**\"Goods\"** means", Some(11)),
+            ("**\"A\" and \"B\"** x", Some(15)),
+            ("“制裁”是指", Some(12)),
+            ("「制裁」", Some(12)),
+            ("**Acme Co., Ltd.**, a", Some(18)),
+            ("\"\"", None),
+            ("\"Goods", None),
+            ("**", None),
+            ("‘X’", None),
+        ] {
+            assert_eq!(quoted_len(s), len, "{s:?}");
+        }
+        assert_eq!(quoted_len(&format!("\"{}\"", "x".repeat(120))), Some(122));
+        assert_eq!(quoted_len(&format!("\"{}\"", "x".repeat(121))), None);
+        for (s, len) in [
+            ("means the", Some(5)),
+            ("mean the", Some(4)),
+            ("meaning", None),
+            ("shall have the meaning given", Some(22)),
+            ("has the meanings", None),
+            ("means.", Some(5)),
+            ("指第5条", Some(3)),
+            ("是指", Some(6)),
+            ("：指", Some(6)),
+            ("是第5条", None),
+            ("Means", None),
+        ] {
+            assert_eq!(verb_len(s), len, "{s:?}");
+        }
+        // (The text, and the token it begins with.)
+        for (s, token) in [
+            ("(the \"Buyer\"); and", Some("(the \"Buyer\")")),
+            (
+                "(hereinafter referred to as \"Buyer\")",
+                Some("(hereinafter referred to as \"Buyer\")"),
+            ),
+            (
+                "(collectively, the \"Parties\")",
+                Some("(collectively, the \"Parties\")"),
+            ),
+            (
+                "(\"A\", \"B\" and \"C\") x",
+                Some("(\"A\", \"B\" and \"C\")"),
+            ),
+            ("(\"A\"**, \"B\")", Some("(\"A\"**, \"B\")")),
+            ("(the \"A\" and more)", None),
+            ("(the\"A\")", None),
+            ("（以下简称“卖方”）。", Some("（以下简称“卖方”）")),
+            ("（简称：“卖方”）", Some("（简称：“卖方”）")),
+            ("(以下简称「卖方」)", Some("(以下简称「卖方」)")),
+            ("（以下简称卖方）", None),
+        ] {
+            assert_eq!(inline_definition_len(s), token.map(str::len), "{s:?}");
         }
     }
 
