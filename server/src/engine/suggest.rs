@@ -79,42 +79,59 @@ pub fn suggestions(
     out
 }
 
-/// Fills the placeholders of a replacement with the document's own words.
+/// Fills the placeholders of a replacement with the document's own words:
+/// `{Party}`, `{Parties}`, `{party_name}` (the party the sentence binds)
+/// and `{term}` (the term a definition defines), each worked out only if
+/// the template asks for it, in one pass over the template.
 fn fill(template: &str, doc: &Document, analysis: &Analysis, original: &str, lang: Lang) -> String {
-    let party = if analysis.party_capitalised {
-        "Party"
+    let (party, parties) = if analysis.party_capitalised {
+        ("Party", "Parties")
     } else {
-        "party"
+        ("party", "parties")
     };
-    let parties = if analysis.party_capitalised {
-        "Parties"
-    } else {
-        "parties"
+    let party_name = || {
+        // The party the sentence binds: the first party short name it mentions.
+        let bound = doc
+            .parties()
+            .iter()
+            .filter_map(|p| {
+                p.short_name
+                    .as_deref()
+                    .and_then(|n| original.find(n).map(|i| (i, n)))
+            })
+            .min_by_key(|(i, _)| *i)
+            .map(|(_, n)| n);
+        match (lang, bound) {
+            (Lang::En, Some(n)) => format!("the {n}").replace("the the ", "the "),
+            (Lang::En, None) => format!("each {party}"),
+            (Lang::Zh, Some(n)) => n.to_string(),
+            (Lang::Zh, None) => "各方".into(),
+        }
     };
-    // The party the sentence binds: the first party short name it mentions.
-    let bound = doc
-        .parties()
-        .iter()
-        .filter_map(|p| {
-            p.short_name
-                .as_deref()
-                .and_then(|n| original.find(n).map(|i| (i, n)))
-        })
-        .min_by_key(|(i, _)| *i)
-        .map(|(_, n)| n.to_string());
-    let party_name = match (lang, &bound) {
-        (Lang::En, Some(n)) => format!("the {n}").replace("the the ", "the "),
-        (Lang::En, None) => format!("each {party}"),
-        (Lang::Zh, Some(n)) => n.clone(),
-        (Lang::Zh, None) => "各方".into(),
-    };
-    let mut out = template
-        .replace("{Party}", party)
-        .replace("{Parties}", parties)
-        .replace("{party_name}", &party_name)
-        .replace("{term}", &defined_term(doc, analysis, original, lang));
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let placeholder = ["{Party}", "{Parties}", "{party_name}", "{term}"]
+            .into_iter()
+            .find(|p| rest.starts_with(p));
+        match placeholder {
+            Some("{Party}") => out.push_str(party),
+            Some("{Parties}") => out.push_str(parties),
+            Some("{party_name}") => out.push_str(&party_name()),
+            Some(_) => out.push_str(&defined_term(doc, analysis, original, lang)),
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+                continue;
+            }
+        }
+        rest = &rest[placeholder.map_or(0, str::len)..];
+    }
+    out.push_str(rest);
     // "this Agreement" only where the draft calls itself the Agreement.
-    if lang == Lang::En && !analysis.says_agreement {
+    if lang == Lang::En && !analysis.says_agreement && out.contains(" Agreement") {
         out = out
             .replace("this Agreement", "this contract")
             .replace("the Agreement", "the contract");
@@ -256,14 +273,25 @@ pub fn fingerprint(code: &str, sentence: &str) -> String {
         h ^= b as u64;
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    let normalized: String = sentence
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(|c| c.to_lowercase())
-        .collect();
-    for b in normalized.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
+    // The bytes of the letters, lower-cased (without building the string).
+    let mut buf = [0u8; 4];
+    for c in sentence.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphabetic() {
+                h ^= c.to_ascii_lowercase() as u64;
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            continue;
+        }
+        if !c.is_alphabetic() {
+            continue;
+        }
+        for l in c.to_lowercase() {
+            for &b in l.encode_utf8(&mut buf).as_bytes() {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
     }
     format!("{h:016x}")
 }
@@ -290,7 +318,28 @@ mod tests {
 
     const DRAFT: &str = "1. Definitions\n\n\"Sanctions\" means the sanctions of OFAC.\n\n\"Sanctioned Person\" means a person listed by OFAC.\n\n“受限制方”指被列入清单的人。\n\n\"Export Control Laws\" means the EAR.\n\n\"Sanctions\" also means UN sanctions.\n\nThe Supplier (the \"Seller\") shall deliver.\n";
 
+    /// The fingerprint as it was first written: the letters lower-cased
+    /// into a string, then hashed.
+    fn fingerprint_by_string(code: &str, sentence: &str) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let normalized: String = sentence
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(|c| c.to_lowercase())
+            .collect();
+        for b in code.bytes().chain([0u8]).chain(normalized.bytes()) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+
     proptest! {
+        #[test]
+        fn fingerprints_hash_the_lower_cased_letters(sentence in "\\PC{0,80}", code in "T[0-9]{2}") {
+            prop_assert_eq!(fingerprint(&code, &sentence), fingerprint_by_string(&code, &sentence));
+        }
+
         #[test]
         fn index_finds_the_same_term_as_a_scan(
             parts in proptest::collection::vec(prop::sample::select(vec![
@@ -306,6 +355,21 @@ mod tests {
             let want = defined_term_by_scan(&doc, &sentence).unwrap_or_else(|| "Sanctions".into());
             prop_assert_eq!(defined_term(&doc, &analysis, &sentence, Lang::En), want);
         }
+    }
+
+    #[test]
+    fn fingerprints_fold_case_beyond_ascii() {
+        for s in ["İstanbul ẞ ΣΑΣ Ǆ 制裁", "The U.S. EAR", ""] {
+            assert_eq!(
+                fingerprint("T01", s),
+                fingerprint_by_string("T01", s),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            fingerprint("T01", "The Supplier shall comply."),
+            fingerprint("T01", "1.1 the supplier SHALL comply")
+        );
     }
 
     #[test]
