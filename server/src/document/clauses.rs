@@ -617,7 +617,7 @@ fn heading_of(block: &Block, text: &str) -> Option<Span> {
         return clean_title(line, text);
     }
     let line_text = line.text(text).trim();
-    let cjk = line_text.chars().any(super::lang::is_cjk);
+    let cjk = super::lang::has_cjk(line_text);
     let short = if cjk {
         line_text.chars().count() <= 24
     } else {
@@ -646,7 +646,7 @@ fn heading_of(block: &Block, text: &str) -> Option<Span> {
     let stripped = line_text.trim_start_matches(['*', '_']);
     let lead = line.text(text).len() - line.text(text).trim_start().len()
         + (line_text.len() - stripped.len());
-    if let Some(dot) = run_in_end(stripped) {
+    if let Some(dot) = run_in_end(stripped).filter(|&dot| dot <= 60) {
         let title = &stripped[..dot];
         let words: Vec<&str> = title.split_whitespace().collect();
         let small = [

@@ -63,11 +63,7 @@ impl LangCounts {
             latin += u32::from(b.is_ascii_alphabetic());
             wide += u32::from(b >= 0xE3);
         }
-        let cjk = if wide == 0 {
-            0
-        } else {
-            text.chars().filter(|c| is_cjk(*c)).count() as u32
-        };
+        let cjk = if wide == 0 { 0 } else { count_cjk(text) };
         LangCounts { latin, cjk }
     }
 
@@ -104,6 +100,42 @@ impl LangCounts {
     }
 }
 
+/// The number of [`is_cjk`] characters in `text`, read from the lead byte
+/// of each character (and the byte after it where a lead byte's range
+/// holds other characters too), without decoding the text.
+pub fn count_cjk(text: &str) -> u32 {
+    let b = text.as_bytes();
+    let mut n = 0u32;
+    for (i, &lead) in b.iter().enumerate() {
+        // Lead bytes below E3 start no ideograph; continuation bytes are
+        // 80–BF. Valid UTF-8: a lead byte has its continuation bytes.
+        let cjk = match lead {
+            // U+3400–U+3FFF: E3 90 80 – E3 BF BF.
+            0xE3 => b[i + 1] >= 0x90,
+            // U+4000–U+4FFF but the hexagrams U+4DC0–U+4DFF (E4 B7 xx).
+            0xE4 => b[i + 1] != 0xB7,
+            // U+5000–U+9FFF.
+            0xE5..=0xE9 => true,
+            // U+F900–U+FAFF: EF A4 80 – EF AB BF.
+            0xEF => (0xA4..=0xAB).contains(&b[i + 1]),
+            // U+20000–U+2A6DF: F0 A0 80 80 – F0 AA 9B 9F.
+            0xF0 => match b[i + 1] {
+                0xA0..=0xA9 => true,
+                0xAA => b[i + 2] < 0x9B || (b[i + 2] == 0x9B && b[i + 3] <= 0x9F),
+                _ => false,
+            },
+            _ => false,
+        };
+        n += u32::from(cjk);
+    }
+    n
+}
+
+/// Whether `text` has an [`is_cjk`] character.
+pub fn has_cjk(text: &str) -> bool {
+    text.bytes().any(|b| b >= 0xE3) && count_cjk(text) > 0
+}
+
 /// The language a single sentence or clause is written in; English if unknown.
 pub fn lang_of(text: &str) -> Lang {
     LangCounts::of(text).primary().unwrap_or(Lang::En)
@@ -136,8 +168,9 @@ mod tests {
 
     proptest! {
         #[test]
-        fn counts_as_reading_character_by_character(text in "(?s).{0,80}|[a-zA-Z 中文\u{3000}-\u{4E10}\u{1F600}]{0,80}") {
+        fn counts_as_reading_character_by_character(text in "(?s).{0,80}|[a-zA-Z 中文\u{3000}-\u{4E10}\u{1F600}]{0,80}|[\u{F8F0}-\u{FB10}\u{1FFF0}-\u{20010}\u{2A6C0}-\u{2A700}\u{4DB0}-\u{4E08}x]{0,40}") {
             prop_assert_eq!(LangCounts::of(&text), counted(&text));
+            prop_assert_eq!(has_cjk(&text), text.chars().any(is_cjk));
         }
     }
 }
