@@ -636,7 +636,7 @@ fn streamed_formats_keep_the_order_and_counts_of_the_json_report() {
 
 /// A long run (many files) lints each file as a run of that file alone
 /// would: the prefilter skips neutral files without changing a report, and
-/// the trigger DFA a long run builds finds what the NFA finds.
+/// the word DFAs a long run builds find what the NFAs find.
 #[test]
 fn a_long_run_reports_what_short_runs_report() {
     let dir = tempdir("long-run");

@@ -116,7 +116,7 @@ pub(crate) struct Contexts {
 }
 
 /// Runs of at least this many files, or with a file at least this large,
-/// build the trigger words' DFA in the background.
+/// build the word DFAs (trigger and context words) in the background.
 const LONG_RUN_FILES: usize = 64;
 const LONG_RUN_BYTES: u64 = 4 << 20;
 
@@ -139,8 +139,8 @@ impl Contexts {
     }
 
     /// Marks the run as long: the rule sets loaded so far, and those loaded
-    /// later, build their trigger DFA on a background thread (the scans use
-    /// it once it is there; until then, and on short runs, the NFA).
+    /// later, build their word DFAs on a background thread (the scans use
+    /// them once they are there; until then, and on short runs, the NFAs).
     pub fn long_run(&self) {
         use std::sync::atomic::Ordering;
         if self.long.swap(true, Ordering::SeqCst) {

@@ -337,14 +337,17 @@ impl Lexicon {
         scan(&self.triggers, &self.masks, text, span, out);
     }
 
-    /// Builds the trigger words' DFA, which scans then use: worth its build
-    /// time (a few milliseconds) on a long batch, not on one page.
+    /// Builds the trigger words' DFA, then the context words', which scans
+    /// then use: worth their build time (a few milliseconds) on a long
+    /// batch, not on one page.
     pub fn build_dfa(&self) {
-        if self.triggers.ac.is_none() {
-            return; // no trigger words
-        }
-        if let Ok(dfa) = words_automaton(&self.triggers.entries, AhoCorasickKind::DFA) {
-            let _ = self.triggers.dfa.set(dfa);
+        for automaton in [&self.triggers, &self.context] {
+            if automaton.ac.is_none() {
+                continue; // no words
+            }
+            if let Ok(dfa) = words_automaton(&automaton.entries, AhoCorasickKind::DFA) {
+                let _ = automaton.dfa.set(dfa);
+            }
         }
     }
 
@@ -514,7 +517,11 @@ impl Regexes {
 
 /// Builds an automaton. `kind`: the trigger automaton reads whole texts
 /// and is worth a contiguous NFA; the context automaton reads only candidate
-/// sentences, where the cheaper-to-build noncontiguous NFA is as good.
+/// sentences, where the cheaper-to-build noncontiguous NFA is as good for
+/// one page. A long batch builds both as DFAs in the background: there the
+/// context scans of all its sentences cost five times what the DFA costs
+/// to build (2000 files: 200 M instructions with the NFA, 34 M with the
+/// DFA, 83 M to build it).
 fn words_automaton(
     entries: &[Entry],
     kind: AhoCorasickKind,
@@ -734,10 +741,10 @@ mod tests {
 
     }
 
-    /// The trigger DFA a long batch builds finds what the NFA finds, in the
+    /// The word DFAs a long batch builds find what the NFAs find, in the
     /// same order.
     #[test]
-    fn the_trigger_dfa_finds_what_the_nfa_finds() {
+    fn the_word_dfas_find_what_the_nfas_find() {
         let rules = RuleSet::load(&[]).unwrap();
         let lex = &rules.lexicon;
         let mut text: String = RuleSet::builtin()
@@ -748,15 +755,19 @@ mod tests {
             .join("\n");
         text.push_str(" US-origin U.S. USA focus BUSINESS \u{212A} Sanctions美国出口管制 😀");
         let scan = |lex: &Lexicon| {
-            let mut out = Vec::new();
-            lex.scan_triggers(&text, Span::new(0, text.len()), &mut out);
-            out
+            let (mut triggers, mut context) = (Vec::new(), Vec::new());
+            lex.scan_triggers(&text, Span::new(0, text.len()), &mut triggers);
+            lex.scan_context(&text, Span::new(0, text.len()), &mut context);
+            (triggers, context)
         };
         let before = scan(lex);
-        assert!(before.len() > 100, "{} hits", before.len());
+        assert!(before.0.len() > 100, "{} hits", before.0.len());
+        assert!(before.1.len() > 100, "{} hits", before.1.len());
         assert!(lex.triggers.dfa.get().is_none());
+        assert!(lex.context.dfa.get().is_none());
         lex.build_dfa();
         assert!(lex.triggers.dfa.get().is_some(), "the DFA builds");
+        assert!(lex.context.dfa.get().is_some(), "the DFA builds");
         assert_eq!(scan(lex), before);
     }
 
