@@ -105,30 +105,36 @@ impl LangCounts {
 /// holds other characters too), without decoding the text.
 pub fn count_cjk(text: &str) -> u32 {
     let b = text.as_bytes();
-    let mut n = 0u32;
-    for (i, &lead) in b.iter().enumerate() {
-        // Lead bytes below E3 start no ideograph; continuation bytes are
-        // 80–BF. Valid UTF-8: a lead byte has its continuation bytes.
-        let cjk = match lead {
-            // U+3400–U+3FFF: E3 90 80 – E3 BF BF.
-            0xE3 => b[i + 1] >= 0x90,
-            // U+4000–U+4FFF but the hexagrams U+4DC0–U+4DFF (E4 B7 xx).
-            0xE4 => b[i + 1] != 0xB7,
-            // U+5000–U+9FFF.
-            0xE5..=0xE9 => true,
-            // U+F900–U+FAFF: EF A4 80 – EF AB BF.
-            0xEF => (0xA4..=0xAB).contains(&b[i + 1]),
-            // U+20000–U+2A6DF: F0 A0 80 80 – F0 AA 9B 9F.
-            0xF0 => match b[i + 1] {
-                0xA0..=0xA9 => true,
-                0xAA => b[i + 2] < 0x9B || (b[i + 2] == 0x9B && b[i + 3] <= 0x9F),
-                _ => false,
-            },
-            _ => false,
-        };
-        n += u32::from(cjk);
+    if b.len() < 2 {
+        return 0;
     }
-    n
+    // Each byte with the one after it (valid UTF-8: a lead byte has its
+    // continuation bytes, which are 80–BF; lead bytes below E3 start no
+    // ideograph), in a form the compiler vectorises.
+    let three_byte: u32 = b
+        .iter()
+        .zip(&b[1..])
+        .map(|(&lead, &next)| {
+            // U+5000–U+9FFF.
+            let e5_e9 = lead.wrapping_sub(0xE5) < 5;
+            // U+4000–U+4FFF but the hexagrams U+4DC0–U+4DFF (E4 B7 xx).
+            let e4 = (lead == 0xE4) & (next != 0xB7);
+            // U+3400–U+3FFF: E3 90 80 – E3 BF BF.
+            let e3 = (lead == 0xE3) & (next >= 0x90);
+            // U+F900–U+FAFF: EF A4 80 – EF AB BF.
+            let ef = (lead == 0xEF) & (next.wrapping_sub(0xA4) < 8);
+            u32::from(e5_e9 | e4 | e3 | ef)
+        })
+        .sum();
+    // U+20000–U+2A6DF: F0 A0 80 80 – F0 AA 9B 9F (rare).
+    let four_byte = memchr::memchr_iter(0xF0, b)
+        .filter(|&i| match b[i + 1] {
+            0xA0..=0xA9 => true,
+            0xAA => b[i + 2] < 0x9B || (b[i + 2] == 0x9B && b[i + 3] <= 0x9F),
+            _ => false,
+        })
+        .count() as u32;
+    three_byte + four_byte
 }
 
 /// Whether `text` has an [`is_cjk`] character.
