@@ -295,8 +295,8 @@ pub fn warm_up() {
     ] {
         LazyLock::force(re);
     }
-    LazyLock::force(&LAW_WORD);
     LazyLock::force(&NAME_STOP);
+    LazyLock::force(&PLACE_WORDS);
 }
 
 static ORG_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -334,18 +334,79 @@ static FOREIGN_PLACE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:Singapore|United\s+States|U\.S\.A\.?|USA|Germany|Japan|United\s+Kingdom|England|Switzerland|France|Netherlands|Ireland|Delaware|California|New\s+York|Texas|Korea)\b|新加坡|美国|德国|日本|英国|瑞士|法国|荷兰|韩国").unwrap()
 });
 
+/// The literals one of which every match of [`FOREIGN_PLACE`] or
+/// [`NON_PRC_CHINESE_PLACE`] holds, in any ASCII case. (Those patterns
+/// ignore case with Unicode's folding, under which `ſ` and the Kelvin sign
+/// also match `s` and `k`: a text with either runs the patterns anyway.)
+static PLACE_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "singapore",
+            "united",
+            "u.s.a",
+            "usa",
+            "germany",
+            "japan",
+            "england",
+            "switzerland",
+            "france",
+            "netherlands",
+            "ireland",
+            "delaware",
+            "california",
+            "new",
+            "texas",
+            "korea",
+            "hong",
+            "macau",
+            "macao",
+            "taiwan",
+            "taipei",
+            "新加坡",
+            "美国",
+            "德国",
+            "日本",
+            "英国",
+            "瑞士",
+            "法国",
+            "荷兰",
+            "韩国",
+            "香港",
+            "澳门",
+            "台湾",
+            "台北",
+        ])
+        .expect("the place words build")
+});
+
+/// The first foreign or non-PRC Chinese place named in `s`. (The two
+/// patterns start slowly on short text, and most names and addresses
+/// have none of their words.)
+fn non_prc_place(s: &str) -> Option<regex::Match<'_>> {
+    if !(PLACE_WORDS.is_match(s) || s.contains(['\u{17F}', '\u{212A}'])) {
+        return None;
+    }
+    FOREIGN_PLACE
+        .find(s)
+        .or_else(|| NON_PRC_CHINESE_PLACE.find(s))
+}
+
 /// A governing-law statement; `place` as in [`INCORPORATION`].
 static GOVERNING_LAW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:governed\s+by|construed\s+(?:and\s+enforced\s+)?in\s+accordance\s+with|governed\s+by\s+and\s+construed\s+in\s+accordance\s+with|subject\s+to)\s*(?:,\s*and\s+construed\s+in\s+accordance\s+with,?\s*)?(?:the\s+)?(?:substantive\s+|internal\s+)?laws?\s+of\s+(?P<place>(?:the\s+)?[A-Z])|(?P<adj>English|PRC|Chinese|Singapore|New\s+York|Hong\s+Kong|Swiss)\s+law\s+(?:shall\s+)?govern|governed\s+by\s+(?P<adj2>English|PRC|Chinese|Singapore|New\s+York|Hong\s+Kong|Swiss|German)\s+law|(?:适用|受|遵照|按照)(?P<zhplace>中华人民共和国(?:（[^）]{0,20}）)?|中国(?:大陆)?|香港特别行政区|香港|新加坡|英格兰(?:和威尔士)?|英国|美国纽约州|纽约州|美国[^\s，。的]{0,6}|瑞士|德国|日本)(?:的)?(?:现行)?法律").unwrap()
 });
 
-/// The literals that every match of [`GOVERNING_LAW`] contains.
-static LAW_WORD: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(["law", "法律"])
-        .expect("two literals build")
-});
+/// Whether `s` has a literal that every match of [`GOVERNING_LAW`]
+/// contains: "law" in any case, or 法律. (Every block is asked: a byte
+/// search for `l` and `L` is cheaper there than an automaton's start-up.)
+fn has_law_word(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr2_iter(b'l', b'L', b).any(|i| {
+        b.get(i + 1..i + 3)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"aw"))
+    }) || memchr::memmem::find(b, "法律".as_bytes()).is_some()
+}
 
 /// Whether a heading names the governing-law clause.
 pub fn is_governing_law_heading(heading: &str) -> bool {
@@ -374,7 +435,7 @@ pub fn governing_law_in(block: &Block, text: &str) -> Option<GoverningLaw> {
     let s = block.span.text(text);
     // Every match names "law" (in any case) or 法律: most blocks are passed
     // over without running the pattern.
-    if !LAW_WORD.is_match(s) {
+    if !has_law_word(s) {
         return None;
     }
     for (whole, m) in place_matches(&GOVERNING_LAW, s, &["adj", "adj2", "zhplace"]) {
@@ -692,10 +753,7 @@ fn collect_hints(party: &mut Party, span: Span, text: &str) {
     }
     for m in addresses(s) {
         let addr = &s[m.clone()];
-        let j = if let Some(place) = FOREIGN_PLACE
-            .find(addr)
-            .or_else(|| NON_PRC_CHINESE_PLACE.find(addr))
-        {
+        let j = if let Some(place) = non_prc_place(addr) {
             Jurisdiction::from_name(place.as_str())
         } else if PRC_PLACE.is_match(addr) {
             Some(Jurisdiction::Prc)
@@ -716,10 +774,7 @@ fn collect_hints(party: &mut Party, span: Span, text: &str) {
         let zh_company = ["有限公司", "有限责任公司", "股份有限公司"]
             .iter()
             .any(|s| name.contains(s));
-        let j = if let Some(place) = FOREIGN_PLACE
-            .find(name)
-            .or_else(|| NON_PRC_CHINESE_PLACE.find(name))
-        {
+        let j = if let Some(place) = non_prc_place(name) {
             Jurisdiction::from_name(place.as_str())
         } else if zh_company || (PRC_PLACE.is_match(name) && ORG_SUFFIX.is_match(name)) {
             Some(Jurisdiction::Prc)
@@ -974,11 +1029,35 @@ mod tests {
             "本协议受香港特别行政区法律管辖。",
         ] {
             assert!(GOVERNING_LAW.is_match(s), "{s}");
-            assert!(LAW_WORD.is_match(s), "the gate passes {s}");
+            assert!(has_law_word(s), "the gate passes {s}");
         }
     }
 
     proptest! {
+        /// The place-word gate never hides a place: where it finds none of
+        /// its words, neither place pattern matches.
+        #[test]
+        fn the_place_gate_passes_every_place(
+            words in prop::collection::vec(prop::sample::select(vec![
+                "Singapore", "SINGAPORE", "United", "States", "Kingdom", "U.S.A.", "USA", "usa", "New",
+                "York", "Hong", "Kong", "HongKong", "Macau", "Taiwan", "Taipei", "Korea", "\u{212A}orea",
+                "Switzerland", "\u{17F}ingapore", "新加坡", "香港", "美国", "台北", "Ltd", "Co.,", "有限公司",
+                "Shenzhen", "Acme", "the", "of", "x",
+            ]), 0..6),
+            seps in prop::collection::vec(prop::sample::select(vec![" ", "", "\t", "，"]), 6),
+        ) {
+            let s: String = words.iter().zip(&seps).map(|(w, p)| format!("{w}{p}")).collect();
+            let want = FOREIGN_PLACE.find(&s).or_else(|| NON_PRC_CHINESE_PLACE.find(&s));
+            prop_assert_eq!(non_prc_place(&s).map(|m| m.range()), want.map(|m| m.range()), "{:?}", s);
+        }
+
+        /// The gate finds "law" in any ASCII case, or 法律.
+        #[test]
+        fn the_law_gate_finds_the_word_in_any_case(s in "[lLaAwW法律 x]{0,12}") {
+            let want = s.to_ascii_lowercase().contains("law") || s.contains("法律");
+            prop_assert_eq!(has_law_word(&s), want);
+        }
+
         /// The literal gate never hides a governing-law statement: text
         /// without "law" or 法律 has no match.
         #[test]
@@ -991,7 +1070,7 @@ mod tests {
             seps in prop::collection::vec(prop::sample::select(vec![" ", "", "\n", "\t"]), 12),
         ) {
             let s: String = words.iter().zip(&seps).map(|(w, p)| format!("{w}{p}")).collect();
-            if !LAW_WORD.is_match(&s) {
+            if !has_law_word(&s) {
                 prop_assert!(!GOVERNING_LAW.is_match(&s), "{s:?}");
             }
         }
