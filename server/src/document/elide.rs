@@ -54,11 +54,82 @@ use crate::Span;
 
 /// What may make a definition, an inline definition or a comment: a line
 /// with a match is kept whole. (An apostrophe after a lower-case letter is
-/// inside a word, where no quoted term can start: `Supplier's`.)
+/// inside a word, where no quoted term can start: `Supplier's`.) Found by
+/// [`strong_matches`]; the pattern is its specification (a test holds them
+/// together).
+#[cfg(test)]
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"["“”「『‘§']|\*\*|<!--|-->|本(?:协议|合同|条款|附件|章程)中?所称"#)
         .expect("the pattern compiles")
 });
+
+/// The bytes a match of `STRONG` may begin with.
+static STRONG_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    let first = b"\"'*<-\xE2\xE3\xC2\xE6";
+    while i < first.len() {
+        t[first[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// The matches of `STRONG` in `text`, leftmost first and not overlapping,
+/// as `find_iter` gives them: a byte table picks the places a match may
+/// begin, which are rare but in Chinese text (where `本` and the lead
+/// byte of `、` and `。` begin a check).
+fn strong_matches(text: &str, mut found: impl FnMut(usize, usize)) {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !STRONG_FIRST[b[i] as usize] {
+            i += 1;
+            continue;
+        }
+        let rest = &b[i..];
+        let len = match rest[0] {
+            b'"' | b'\'' => 1,
+            b'*' if rest.starts_with(b"**") => 2,
+            b'<' if rest.starts_with(b"<!--") => 4,
+            b'-' if rest.starts_with(b"-->") => 3,
+            0xE2 if ["“", "”", "‘"]
+                .iter()
+                .any(|q| rest.starts_with(q.as_bytes())) =>
+            {
+                3
+            }
+            0xE3 if ["「", "『"].iter().any(|q| rest.starts_with(q.as_bytes())) => 3,
+            0xC2 if rest.starts_with("§".as_bytes()) => 2,
+            0xE6 if rest.starts_with("本".as_bytes()) => defines_prefix_len(&text[i..]),
+            _ => 0,
+        };
+        if len > 0 {
+            found(i, i + len);
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// The length of `本(?:协议|合同|条款|附件|章程)中?所称` at the start of `s`, or 0.
+fn defines_prefix_len(s: &str) -> usize {
+    let Some(rest) = s.strip_prefix('本') else {
+        return 0;
+    };
+    let Some(rest) = ["协议", "合同", "条款", "附件", "章程"]
+        .iter()
+        .find_map(|w| rest.strip_prefix(w))
+    else {
+        return 0;
+    };
+    let rest = rest.strip_prefix('中').unwrap_or(rest);
+    match rest.strip_prefix("所称") {
+        Some(after) => s.len() - after.len(),
+        None => 0,
+    }
+}
 
 /// The grammar's `cross_reference` token.
 static XREF: LazyLock<Regex> = LazyLock::new(|| {
@@ -80,7 +151,6 @@ static XREF: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Compiles the patterns ahead of use (see [`super::warm_up`]).
 pub(super) fn warm_up() {
-    LazyLock::force(&STRONG);
     LazyLock::force(&XREF);
 }
 
@@ -385,19 +455,20 @@ impl Elided {
         // The other matches, which the plain reader may place.
         let mut strong: Vec<(usize, usize)> = Vec::new();
         let mut in_comment_from: Option<usize> = None;
-        for m in STRONG.find_iter(text) {
-            if m.as_str() == "'" && m.start() > 0 && bytes[m.start() - 1].is_ascii_lowercase() {
-                continue;
+        strong_matches(text, |start, end| {
+            let m = &text[start..end];
+            if m == "'" && start > 0 && bytes[start - 1].is_ascii_lowercase() {
+                return;
             }
-            let first = line_at(m.start());
-            let end_line = line_at(m.end() - 1);
+            let first = line_at(start);
+            let end_line = line_at(end - 1);
             whole[first..=end_line].iter_mut().for_each(|k| *k = true);
-            match m.as_str() {
+            match m {
                 "<!--" | "-->" => {
                     commented[first..=end_line]
                         .iter_mut()
                         .for_each(|k| *k = true);
-                    if m.as_str() == "<!--" {
+                    if m == "<!--" {
                         in_comment_from.get_or_insert(first);
                     } else if let Some(from) = in_comment_from.take() {
                         whole[from..=end_line].iter_mut().for_each(|k| *k = true);
@@ -406,9 +477,9 @@ impl Elided {
                             .for_each(|k| *k = true);
                     }
                 }
-                _ => strong.push((m.start(), m.end())),
+                _ => strong.push((start, end)),
             }
-        }
+        });
         if let Some(from) = in_comment_from {
             whole[from..].iter_mut().for_each(|k| *k = true);
             commented[from..].iter_mut().for_each(|k| *k = true);
@@ -638,6 +709,25 @@ mod tests {
         assert_eq!(&text[e.real(at)..e.real(at) + 4], "Term");
         assert_eq!(e.fast[0].number.map(|n| n.text(text)), Some("1."));
         assert_eq!(e.fast[0].body.map(|n| n.text(text)), Some("Definitions"));
+    }
+
+    proptest::proptest! {
+        /// The byte-table scan finds what the pattern finds.
+        #[test]
+        fn strong_matches_are_the_patterns(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "\"", "'", "*", "**", "<!--", "<!-", "-->", "--", "-", ">", "“", "”", "‘", "’", "「", "」",
+                "『", "§", "本", "本协议所称", "本合同中所称", "本条款所", "本附件中", "本章程所称", "协议",
+                "所称", "中", "。", "、", "x", " ", "\n", "é", "—",
+            ]), 0..16),
+        ) {
+            let text = parts.concat();
+            let mut found = Vec::new();
+            strong_matches(&text, |s, e| found.push((s, e)));
+            let want: Vec<(usize, usize)> =
+                STRONG.find_iter(&text).map(|m| (m.start(), m.end())).collect();
+            proptest::prop_assert_eq!(found, want);
+        }
     }
 
     #[test]
