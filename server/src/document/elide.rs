@@ -82,11 +82,8 @@ static STRONG_FIRST: [bool; 256] = {
 fn strong_matches(text: &str, mut found: impl FnMut(usize, usize)) {
     let b = text.as_bytes();
     let mut i = 0;
-    while i < b.len() {
-        if !STRONG_FIRST[b[i] as usize] {
-            i += 1;
-            continue;
-        }
+    while let Some(k) = b[i..].iter().position(|&c| STRONG_FIRST[c as usize]) {
+        i += k;
         let rest = &b[i..];
         let len = match rest[0] {
             b'"' | b'\'' => 1,
@@ -718,8 +715,9 @@ mod tests {
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 "\"", "'", "*", "**", "<!--", "<!-", "-->", "--", "-", ">", "“", "”", "‘", "’", "「", "」",
                 "『", "§", "本", "本协议所称", "本合同中所称", "本条款所", "本附件中", "本章程所称", "协议",
-                "所称", "中", "。", "、", "x", " ", "\n", "é", "—",
-            ]), 0..16),
+                "所称", "中", "。", "、", "x", " ", "\n", "é", "—", "the Supplier shall",
+                "abcdefghijklmnop", "12345678",
+            ]), 0..24),
         ) {
             let text = parts.concat();
             let mut found = Vec::new();
