@@ -716,6 +716,29 @@ fn generated_contracts_read_once_as_a_whole_parse_reads_them() {
 /// parser expects a definition verb there (`means`): an edit far above a
 /// clause can change which it is, and tree-sitter then reuses the clause
 /// as it was lexed before, so its tokens must not depend on it.
+/// Found by the fuzz target: the grammar's negated classes stop at a NUL
+/// byte (tree-sitter's lexer reads it as the end of the text), so a quoted
+/// term with one inside is no term; the plain reader leaves such groups to
+/// the parser.
+#[test]
+fn a_nul_byte_inside_a_quoted_term_reads_as_the_parser_reads_it() {
+    for text in [
+        "1.1 \"Sanctions\0\0\" means sanctions administered by OFAC.\n",
+        "“制裁\0”是指美国的制裁。\n",
+        "Acme (the \"Bu\0yer\") shall pay.\n",
+        "ABC\0附件3 x\n",
+    ] {
+        let whole = Document::parse_whole(text.to_string());
+        let once = Document::parse_in_pieces(text.to_string(), usize::MAX);
+        assert_eq!(model(&once), model(&whole), "{text:?}");
+    }
+    let doc = Document::parse_whole("1.1 \"Sanctions\0\" means sanctions.\n".to_string());
+    assert!(
+        doc.blocks()[0].definitions.is_empty(),
+        "no term across a NUL"
+    );
+}
+
 #[test]
 fn a_reference_glued_to_a_quoted_term_reads_alike_in_every_context() {
     let line = "(i) see “X”clause 5(b) and “Y”section 2, “Z”shall apply.\n";

@@ -522,8 +522,10 @@ impl Elided {
             let last_xref = first_xref + xrefs[first_xref..].partition_point(|x| x.0 < group_end);
             let first_strong = next_strong;
             next_strong += strong[first_strong..].partition_point(|x| x.0 < group_end);
+            // (A NUL byte ends the grammar's negated classes, as the end of
+            // the text does: the reader leaves such groups to the parser.)
             let read = !commented[i..j].contains(&true)
-                && memchr::memchr(b'\r', &bytes[start..group_end]).is_none()
+                && memchr::memchr2(b'\r', 0, &bytes[start..group_end]).is_none()
                 && super::plain::read_group(
                     text,
                     &bounds[i..j],

@@ -12,7 +12,7 @@
 //!
 //! What "for certain" rests on, in the grammar (`grammar.js`) and its
 //! scanner (`scanner.c`):
-//! - The caller hands over only groups without `\r` and outside HTML
+//! - The caller hands over only groups without `\r` or NUL and outside HTML
 //!   comments, with the matches of the `STRONG` pattern in `elide.rs`
 //!   (what may make a definition or a quoted term). Each match must fall
 //!   inside a construct this reader places (`line_constructs`): a quoted
