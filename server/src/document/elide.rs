@@ -38,7 +38,7 @@
 //! ALL-CAPS title.
 //!
 //! Before any of this, a group of lines between two blank lines (where
-//! every block ends) outside HTML comments and without `\r` is offered,
+//! every block ends) outside HTML comments and without `\r` or NUL is offered,
 //! with the places of its quotes, to
 //! [`super::plain`], which reads most such groups without the parser; a
 //! group it reads is left out of the shortened text with its line breaks

@@ -19,7 +19,7 @@ use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 pub use blocks::{Block, BlockKind, DefinitionForm, DefinitionSite, Marker, MarkerToken};
 pub use clauses::{Clause, ClauseId, ClauseKind};
-pub use lang::{Lang, LangCounts, is_cjk, lang_of};
+pub use lang::{Lang, LangCounts, has_cjk, is_cjk, lang_of};
 pub use numbering::NumberStyle;
 pub use parties::{GoverningLaw, HintKind, Jurisdiction, JurisdictionHint, Party};
 pub use terms::{DefinedTerm, TermId, TermMatcher};

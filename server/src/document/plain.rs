@@ -385,10 +385,7 @@ fn read_line(text: &str, start: usize, end: usize) -> Option<Line> {
     }
     // A quoted term (or a definition) at the start: the lexer takes the
     // quote (`line_constructs` checks that its pattern matches).
-    if ["\"", "\u{201C}", "\u{300C}", "\u{300E}", "**"]
-        .iter()
-        .any(|o| s.starts_with(o))
-    {
+    if QUOTE_OPENERS.iter().any(|o| s.starts_with(o)) {
         return Some(text_line(start));
     }
     let (kind, token, n) = match marker_at(s)? {
@@ -418,12 +415,17 @@ struct Construct {
     definition: Option<DefinitionSite>,
 }
 
-/// The bytes of `s` before the first `close`, if there are one to `max`
-/// characters and `close` follows them within the line.
-fn quoted_run(s: &str, close: char, max: usize) -> Option<usize> {
+/// What a quoted term this reader places may open with: the quotes and
+/// `**` of the grammar's `_quoted` token, but `‘` and `'`.
+const QUOTE_OPENERS: [&str; 5] = ["\"", "\u{201C}", "\u{300C}", "\u{300E}", "**"];
+
+/// The end of the text inside quotes that `s` begins with and the closing
+/// quote after it: one to `max` characters up to the first of `closes`
+/// (`[^…]{1,max}[…]` in the grammar), within the line.
+fn quoted_run(s: &str, closes: &[char], max: usize) -> Option<usize> {
     for (n, (i, c)) in s.char_indices().enumerate() {
-        if c == close {
-            return (n >= 1).then_some(i);
+        if closes.contains(&c) {
+            return (n >= 1).then_some(i + c.len_utf8());
         }
         if n >= max || c == '\n' || c == '\r' {
             return None;
@@ -432,35 +434,40 @@ fn quoted_run(s: &str, close: char, max: usize) -> Option<usize> {
     None
 }
 
+/// Whether emphasis (`**` or `__`) stands at `at` in `s`.
+fn emphasis_at(s: &str, at: usize) -> bool {
+    s[at..].starts_with("**") || s[at..].starts_with("__")
+}
+
 /// The length of the grammar's `_quoted` token at the start of `s`, if it
 /// begins with `"`, `“`, `「`, `『` or `**`: the longest of the token's
 /// alternatives, as the lexer takes it (`**"A" and "B"**` is one token).
 /// Apostrophes and `‘` begin no construct here: the caller sends their
 /// lines to the parser.
 fn quoted_len(s: &str) -> Option<usize> {
-    let emphasis = |at: usize| s[at..].starts_with("**") || s[at..].starts_with("__");
     let mut best = None;
-    let pre = if emphasis(0) { 2 } else { 0 };
+    let pre = if emphasis_at(s, 0) { 2 } else { 0 };
     for (open, close) in [('"', '"'), ('\u{201C}', '\u{201D}')] {
         if let Some(rest) = s[pre..].strip_prefix(open)
-            && let Some(n) = quoted_run(rest, close, 120)
+            && let Some(n) = quoted_run(rest, &[close], 120)
         {
-            let end = pre + open.len_utf8() + n + close.len_utf8();
-            best = best.max(Some(if emphasis(end) { end + 2 } else { end }));
+            let end = pre + open.len_utf8() + n;
+            best = best.max(Some(if emphasis_at(s, end) { end + 2 } else { end }));
         }
     }
     for (open, close) in [('\u{300C}', '\u{300D}'), ('\u{300E}', '\u{300F}')] {
         if let Some(rest) = s.strip_prefix(open)
-            && let Some(n) = quoted_run(rest, close, 120)
+            && let Some(n) = quoted_run(rest, &[close], 120)
         {
-            best = best.max(Some(open.len_utf8() + n + close.len_utf8()));
+            best = best.max(Some(open.len_utf8() + n));
         }
     }
+    // `**…**`: the text stops at the first `*`, which must begin `**`.
     if let Some(rest) = s.strip_prefix("**")
-        && let Some(n) = quoted_run(rest, '*', 120)
-        && rest[n..].starts_with("**")
+        && let Some(n) = quoted_run(rest, &['*'], 120)
+        && rest[n - 1..].starts_with("**")
     {
-        best = best.max(Some(2 + n + 2));
+        best = best.max(Some(2 + n + 1));
     }
     best
 }
@@ -501,8 +508,7 @@ fn verb_len(s: &str) -> Option<usize> {
 /// The ends of a quoted term of an inline definition starting at `at` in
 /// `s`: `(\*\*|__)?["“][^"”]{1,max}["”](\*\*|__)?`.
 fn inline_term_ends(s: &str, at: usize, max: usize, out: &mut Vec<usize>) {
-    let emphasis = |i: usize| s[i..].starts_with("**") || s[i..].starts_with("__");
-    let pre = if emphasis(at) { at + 2 } else { at };
+    let pre = if emphasis_at(s, at) { at + 2 } else { at };
     let Some(open) = s[pre..]
         .chars()
         .next()
@@ -511,16 +517,12 @@ fn inline_term_ends(s: &str, at: usize, max: usize, out: &mut Vec<usize>) {
         return;
     };
     let from = pre + open.len_utf8();
-    let Some(close) = s[from..].find(['"', '\u{201D}']) else {
+    let Some(n) = quoted_run(&s[from..], &['"', '\u{201D}'], max) else {
         return;
     };
-    let chars = s[from..from + close].chars().count();
-    if chars == 0 || chars > max || s[from..from + close].contains(['\n', '\r']) {
-        return;
-    }
-    let end = from + close + s[from + close..].chars().next().map_or(0, char::len_utf8);
+    let end = from + n;
     out.push(end);
-    if emphasis(end) {
+    if emphasis_at(s, end) {
         out.push(end + 2);
     }
 }
@@ -631,16 +633,9 @@ fn inline_definition_len(s: &str) -> Option<usize> {
             continue;
         };
         let from = at + quote.len_utf8();
-        let Some(close) = s[from..].find(['"', '\u{201D}', '\u{300D}']) else {
-            continue;
-        };
-        let inner = &s[from..from + close];
-        let chars = inner.chars().count();
-        if chars == 0 || chars > 40 || inner.contains(['\n', '\r']) {
-            continue;
+        if let Some(n) = quoted_run(&s[from..], &['"', '\u{201D}', '\u{300D}'], 40) {
+            best = closed(from + n).max(best);
         }
-        let end = from + close + s[from + close..].chars().next().map_or(0, char::len_utf8);
-        best = closed(end).max(best);
     }
     best
 }
@@ -720,8 +715,7 @@ fn line_constructs(
             last = span.end;
             continue;
         }
-        let opens = ["\"", "\u{201C}", "\u{300C}", "\u{300E}", "**"];
-        if !opens.iter().any(|o| text[s..].starts_with(o)) {
+        if !QUOTE_OPENERS.iter().any(|o| text[s..].starts_with(o)) {
             return None; // `'`, `‘`, a closing quote, `§`, `本…所称`
         }
         if s > from

@@ -113,21 +113,21 @@ fn fill(template: &str, doc: &Document, analysis: &Analysis, original: &str, lan
     while let Some(i) = rest.find('{') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let placeholder = ["{Party}", "{Parties}", "{party_name}", "{term}"]
+        let Some(placeholder) = ["{Party}", "{Parties}", "{party_name}", "{term}"]
             .into_iter()
-            .find(|p| rest.starts_with(p));
+            .find(|p| rest.starts_with(p))
+        else {
+            out.push('{');
+            rest = &rest[1..];
+            continue;
+        };
         match placeholder {
-            Some("{Party}") => out.push_str(party),
-            Some("{Parties}") => out.push_str(parties),
-            Some("{party_name}") => out.push_str(&party_name()),
-            Some(_) => out.push_str(&defined_term(doc, analysis, original, lang)),
-            None => {
-                out.push('{');
-                rest = &rest[1..];
-                continue;
-            }
+            "{Party}" => out.push_str(party),
+            "{Parties}" => out.push_str(parties),
+            "{party_name}" => out.push_str(&party_name()),
+            _ => out.push_str(&defined_term(doc, analysis, original, lang)),
         }
-        rest = &rest[placeholder.map_or(0, str::len)..];
+        rest = &rest[placeholder.len()..];
     }
     out.push_str(rest);
     // "this Agreement" only where the draft calls itself the Agreement.

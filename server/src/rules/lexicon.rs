@@ -123,10 +123,6 @@ fn is_word_char(c: char) -> bool {
     (c.is_alphanumeric() && !crate::document::is_cjk(c)) || c == '_'
 }
 
-fn has_cjk(s: &str) -> bool {
-    s.chars().any(crate::document::is_cjk)
-}
-
 impl Lexicon {
     pub fn compile(
         file: &LexiconFile,
@@ -204,7 +200,7 @@ impl Lexicon {
                 &mut context_entries
             };
             for raw in group.en.iter().chain(group.zh.iter()) {
-                if group.trigger && has_cjk(raw) && raw.chars().count() < 2 {
+                if group.trigger && crate::document::has_cjk(raw) && raw.chars().count() < 2 {
                     return Err(RuleError {
                         file: lexicon_file.into(),
                         message: format!(
