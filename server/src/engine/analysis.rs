@@ -2,9 +2,10 @@
 //! the PRC nexus) and the signals of one sentence.
 
 use std::collections::HashSet;
+use std::rc::Rc;
 
 use crate::Span;
-use crate::document::{DefinitionForm, Document, TermId, TermMatcher};
+use crate::document::{ClauseId, DefinitionForm, Document, TermId, TermMatcher};
 use crate::rules::lexicon::Hit;
 use crate::rules::{CompiledDetect, GroupId, RuleSet};
 
@@ -140,6 +141,14 @@ pub struct Analysis {
     words: std::cell::RefCell<Vec<(String, bool)>>,
     /// Defined terms by name, built when a suggestion first needs it.
     term_index: std::cell::OnceCell<TermIndex>,
+    /// The signal groups of the headings above each clause's sentences
+    /// (its own and its ancestors'), worked out when a sentence under the
+    /// clause is first linted: every sentence under a heading shares them.
+    headings: std::cell::RefCell<std::collections::HashMap<ClauseId, Rc<[bool]>>>,
+    /// Where each term that is not inline is defined, `(term start, term)`,
+    /// sorted: finds the definitions a sentence makes without reading every
+    /// definition of the draft for each sentence.
+    defining_starts: std::cell::OnceCell<Vec<(usize, TermId)>>,
 }
 
 /// Lookups of defined terms by name, so that filling in a suggestion does
@@ -423,6 +432,8 @@ impl Analysis {
             says_agreement,
             words: std::cell::RefCell::new(words),
             term_index: std::cell::OnceCell::new(),
+            headings: Default::default(),
+            defining_starts: std::cell::OnceCell::new(),
         }
     }
 
@@ -681,26 +692,19 @@ impl Analysis {
             mark(ids.un_only, s, &mut first);
         }
         // Definitions made in this sentence.
-        let defined_here = doc
-            .terms()
+        let defined_here = starting_in(self.defining_starts(doc), sentence, |&(s, _)| s)
             .iter()
-            .enumerate()
-            .find(|(_, t)| t.form != DefinitionForm::Inline && sentence.covers(&t.term_span))
-            .map(|(i, _)| i);
+            .filter(|&&(_, t)| sentence.covers(&doc.terms()[t].term_span))
+            .map(|&(_, t)| t)
+            .min();
         if let Some(t) = defined_here {
             mark(ids.defines_term, doc.terms()[t].term_span, &mut first);
         }
         // The headings above the sentence, for rules that look at them.
-        let mut heading = vec![false; n];
-        if let Some(c) = doc.clause_of_block(b) {
-            for id in doc.clause_path(c) {
-                if let Some(hs) = doc.clauses()[id].heading_span {
-                    for g in heading_groups(rules, text, hs) {
-                        heading[g] = true;
-                    }
-                }
-            }
-        }
+        let heading = match doc.clause_of_block(b) {
+            Some(c) => self.headings_above(doc, rules, c),
+            None => vec![false; n].into(),
+        };
         Signals {
             ids,
             first,
@@ -711,6 +715,44 @@ impl Analysis {
             defined_here,
             sentence,
         }
+    }
+}
+
+impl Analysis {
+    fn defining_starts(&self, doc: &Document) -> &[(usize, TermId)] {
+        self.defining_starts.get_or_init(|| {
+            let mut v: Vec<(usize, TermId)> = doc
+                .terms()
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.form != DefinitionForm::Inline)
+                .map(|(i, t)| (t.term_span.start, i))
+                .collect();
+            v.sort_unstable();
+            v
+        })
+    }
+
+    /// The groups of clause `c`'s heading and its ancestors' headings, as a
+    /// flag per group. Cached per clause; a clause's set is its parent's
+    /// plus its own heading's.
+    fn headings_above(&self, doc: &Document, rules: &RuleSet, c: ClauseId) -> Rc<[bool]> {
+        if let Some(h) = self.headings.borrow().get(&c) {
+            return h.clone();
+        }
+        let clause = &doc.clauses()[c];
+        let mut flags: Vec<bool> = match clause.parent {
+            Some(p) => self.headings_above(doc, rules, p).to_vec(),
+            None => vec![false; rules.lexicon.group_count()],
+        };
+        if let Some(hs) = clause.heading_span {
+            for g in heading_groups(rules, doc.text(), hs) {
+                flags[g] = true;
+            }
+        }
+        let flags: Rc<[bool]> = flags.into();
+        self.headings.borrow_mut().insert(c, flags.clone());
+        flags
     }
 }
 
@@ -839,7 +881,7 @@ pub struct Signals {
     /// The first match of each group in the sentence.
     first: Vec<Option<Span>>,
     /// Groups present in the headings above the sentence.
-    heading: Vec<bool>,
+    heading: Rc<[bool]>,
     /// The words naming the foreign measure, for messages.
     pub regime: Option<String>,
     /// The defined term through which the measure comes, if no other word names it.
