@@ -634,6 +634,36 @@ fn streamed_formats_keep_the_order_and_counts_of_the_json_report() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A reader that stops early (`comity check … | head -1`) is not an error:
+/// the run stops writing, says nothing on stderr and exits with the
+/// outcome of what it linted.
+#[test]
+fn a_closed_pipe_ends_a_streamed_run_quietly() {
+    use std::io::BufRead;
+    let dir = tempdir("closed-pipe");
+    for i in 0..300 {
+        std::fs::write(dir.join(format!("f{i:03}.txt")), RISKY.repeat(20)).unwrap();
+    }
+    let mut child = comity()
+        .args(["check", "--threads", "2", "--format", "jsonl"])
+        .arg(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("\"code\":\"T01\""), "{first}");
+    // The reader is dropped here: the pipe is closed.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "findings were linted");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A long run (many files) lints each file as a run of that file alone
 /// would: the prefilter skips neutral files without changing a report, and
 /// the word DFAs a long run builds find what the NFAs find.

@@ -466,10 +466,10 @@ fn stream(
     input_errors: Vec<FileResult>,
     progress: Option<indicatif::ProgressBar>,
 ) -> ExitCode {
-    let mut filter = match &args.baseline {
+    let filter = match &args.baseline {
         None => None,
         Some(path) => match super::baseline::read(path) {
-            Ok(b) => Some(super::baseline::Filter::new(&b)),
+            Ok(b) => Some(Mutex::new(super::baseline::Filter::new(&b))),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(EXIT_ERROR);
@@ -485,83 +485,160 @@ fn stream(
         .chain(input_errors.into_iter().map(|r| (r.path.clone(), Err(r))))
         .collect();
     order.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut pending: std::collections::BTreeMap<usize, FileResult> = Default::default();
+    let color = use_color(args);
+    let fail_on_for = fail_on_for(args, contexts);
+    let mut sink = Sink::new(args.format == Format::Human);
     let mut jobs: Vec<(usize, usize)> = Vec::new();
     for (k, (_, item)) in order.into_iter().enumerate() {
         match item {
             Ok(i) => jobs.push((k, i)),
             Err(r) => {
-                pending.insert(k, r);
+                let r = Rendered::of(r, args.format, color, &fail_on_for);
+                sink.pending.insert(k, r);
             }
         }
     }
-
-    let color = use_color(args);
-    let fail_on_for = fail_on_for(args, contexts);
+    let sink = Mutex::new(sink);
+    // Each worker lints a file, renders its report and hands it to the
+    // sink, which writes out the reports that are next in order: no thread
+    // waits for another to write.
     let report_unused = args.report_unused;
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, FileResult)>();
-    let mut summary = report::Summary::default();
-    let (mut errors, mut failing) = (false, false);
-    let written = std::thread::scope(|scope| {
-        let (jobs, stop, progress) = (&jobs, &stop, &progress);
-        scope.spawn(move || {
-            jobs.iter()
-                .copied()
-                .par_bridge()
-                .for_each_with(tx, |tx, (k, i)| {
-                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
-                        return;
-                    }
-                    let r = lint_input(&inputs[i], contexts, report_unused);
-                    if let Some(p) = progress {
-                        p.inc(1);
-                    }
-                    let _ = tx.send((k, r));
-                });
-        });
-        let written = emit(|out| {
-            let mut next = 0;
-            let mut write_ready = |pending: &mut std::collections::BTreeMap<usize, FileResult>,
-                                   out: &mut dyn std::io::Write|
-             -> std::io::Result<()> {
-                while let Some(mut r) = pending.remove(&next) {
-                    next += 1;
-                    if let Some(f) = &mut filter {
-                        f.apply(&mut r);
-                    }
-                    summary.add(&r);
-                    errors |= r.error.is_some();
-                    let threshold = fail_on_for(&r.path);
-                    failing |= r.findings.iter().any(|f| f.severity >= threshold);
-                    match args.format {
-                        Format::Human => report::write_human_file(out, &r, color)?,
-                        Format::Jsonl => report::write_jsonl_file(out, &r)?,
-                        _ => report::write_github_file(out, &r)?,
-                    }
-                }
-                Ok(())
-            };
-            write_ready(&mut pending, out)?;
-            for (k, r) in rx.iter() {
-                pending.insert(k, r);
-                write_ready(&mut pending, out)?;
-            }
-            if args.format == Format::Human {
-                report::write_human_summary(out, &summary)?;
-            }
-            Ok(())
-        });
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        written
+    jobs.into_iter().par_bridge().for_each(|(k, i)| {
+        if sink.lock().expect("report lock").failed.is_some() {
+            return;
+        }
+        let mut r = lint_input(&inputs[i], contexts, report_unused);
+        if let Some(f) = &filter {
+            f.lock().expect("baseline lock").apply(&mut r);
+        }
+        let rendered = Rendered::of(r, args.format, color, &fail_on_for);
+        if let Some(p) = &progress {
+            p.inc(1);
+        }
+        sink.lock().expect("report lock").put(k, rendered);
     });
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    if let Err(code) = written {
+    let sink = sink.into_inner().expect("report lock");
+    let (errors, failing) = (sink.errors, sink.failing);
+    if let Err(code) = super::finish_output(sink.finish()) {
         return code;
     }
     super::outcome(errors, failing, args.exit_zero)
+}
+
+/// The reports of a streamed run, written out in path order as they come
+/// in (from any thread), with the tallies of what they held.
+struct Sink {
+    out: std::io::BufWriter<std::io::Stdout>,
+    /// Reports that came in before the one next in order.
+    pending: std::collections::BTreeMap<usize, Rendered>,
+    next: usize,
+    summary: report::Summary,
+    /// Whether to end with the summary (the human format).
+    summary_at_end: bool,
+    errors: bool,
+    failing: bool,
+    /// The first write that failed; the run stops linting.
+    failed: Option<std::io::Error>,
+}
+
+impl Sink {
+    fn new(summary_at_end: bool) -> Sink {
+        Sink {
+            out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
+            pending: Default::default(),
+            next: 0,
+            summary: report::Summary::default(),
+            summary_at_end,
+            errors: false,
+            failing: false,
+            failed: None,
+        }
+    }
+
+    /// Takes report `k` and writes out every report now ready in order.
+    fn put(&mut self, k: usize, r: Rendered) {
+        self.pending.insert(k, r);
+        while self.failed.is_none()
+            && let Some(r) = self.pending.remove(&self.next)
+        {
+            self.next += 1;
+            self.summary.merge(&r.summary);
+            self.errors |= r.error;
+            self.failing |= r.failing;
+            if let Err(e) = r
+                .bytes
+                .and_then(|b| std::io::Write::write_all(&mut self.out, &b))
+            {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    /// Writes what is left, the summary, and flushes.
+    fn finish(mut self) -> std::io::Result<()> {
+        use std::io::Write;
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        let ready = std::mem::take(&mut self.pending);
+        for (_, r) in ready {
+            self.summary.merge(&r.summary);
+            self.out.write_all(&r.bytes?)?;
+        }
+        if self.summary_at_end {
+            report::write_human_summary(&mut self.out, &self.summary)?;
+        }
+        self.out.flush()
+    }
+}
+
+/// One file's part of a streamed report (human, JSON lines or GitHub),
+/// rendered by the thread that linted it. The file's text is dropped:
+/// files finished out of order wait in memory without it.
+struct Rendered {
+    bytes: std::io::Result<Vec<u8>>,
+    summary: report::Summary,
+    error: bool,
+    /// Whether the file has a finding at or above its failing severity.
+    failing: bool,
+}
+
+impl Rendered {
+    fn of(
+        r: FileResult,
+        format: Format,
+        color: bool,
+        fail_on_for: &impl Fn(&str) -> crate::finding::Severity,
+    ) -> Rendered {
+        let mut bytes = Vec::new();
+        let written = write_file_report(&mut bytes, &r, format, color);
+        let threshold = fail_on_for(&r.path);
+        let mut summary = report::Summary::default();
+        summary.add(&r);
+        Rendered {
+            bytes: written.map(|()| bytes),
+            summary,
+            error: r.error.is_some(),
+            failing: r.findings.iter().any(|f| f.severity >= threshold),
+        }
+    }
+}
+
+/// The report of one file in a format that is written file by file.
+fn write_file_report(
+    out: &mut dyn std::io::Write,
+    r: &FileResult,
+    format: Format,
+    color: bool,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => report::write_human_file(out, r, color),
+        Format::Jsonl => report::write_jsonl_file(out, r),
+        _ => report::write_github_file(out, r),
+    }
 }
 
 /// The failing severity for a file: --fail-on, else the `fail_on` of the

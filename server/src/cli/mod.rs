@@ -161,7 +161,13 @@ pub(crate) fn outcome(errors: bool, failing: bool, exit_zero: bool) -> ExitCode 
 pub(crate) fn emit(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), ExitCode> {
     let stdout = std::io::stdout();
     let mut lock = std::io::BufWriter::new(stdout.lock());
-    match f(&mut lock).and_then(|_| lock.flush()) {
+    finish_output(f(&mut lock).and_then(|_| lock.flush()))
+}
+
+/// The outcome of writing a report to stdout: a closed pipe is not an error;
+/// any other failure is said on stderr.
+pub(crate) fn finish_output(written: std::io::Result<()>) -> Result<(), ExitCode> {
+    match written {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => {

@@ -192,6 +192,16 @@ pub fn summarize(results: &[FileResult]) -> Summary {
 }
 
 impl Summary {
+    /// Adds the counts of another summary.
+    pub fn merge(&mut self, o: &Summary) {
+        self.files += o.files;
+        self.files_with_errors += o.files_with_errors;
+        self.findings += o.findings;
+        self.error += o.error;
+        self.warning += o.warning;
+        self.info += o.info;
+    }
+
     /// Counts one more file.
     pub fn add(&mut self, r: &FileResult) {
         self.files += 1;
@@ -262,6 +272,9 @@ pub fn write_jsonl_file(out: &mut dyn Write, r: &FileResult) -> io::Result<()> {
         )
         .map_err(io::Error::other)?;
         return writeln!(out);
+    }
+    if r.findings.is_empty() {
+        return Ok(());
     }
     let index = LineIndex::new(&r.text);
     for f in &r.findings {
