@@ -114,6 +114,9 @@ pub struct Lexicon {
     context: Automaton,
     regexes: Regexes,
     pub regimes: Vec<RegimeInfo>,
+    /// Whether [`Lexicon::build_dfa`] has been called: a rule set shared by
+    /// several configurations builds its DFAs once.
+    dfa_started: std::sync::atomic::AtomicBool,
 }
 
 /// Whether `c` continues a word for the whole-word test of English entries.
@@ -147,6 +150,7 @@ impl Lexicon {
             },
             regexes: Regexes::default(),
             regimes: Vec::new(),
+            dfa_started: std::sync::atomic::AtomicBool::new(false),
         };
         let mut patterns: Vec<(GroupId, &str, &str)> = Vec::new();
         let mut trigger_entries = Entries::default();
@@ -337,6 +341,12 @@ impl Lexicon {
     /// then use: worth their build time (a few milliseconds) on a long
     /// batch, not on one page.
     pub fn build_dfa(&self) {
+        if self
+            .dfa_started
+            .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            return;
+        }
         for automaton in [&self.triggers, &self.context] {
             if automaton.ac.is_none() {
                 continue; // no words

@@ -152,8 +152,21 @@ impl RuleSet {
     /// The built-in library. Panics only if the embedded files are invalid,
     /// which the test suite rules out.
     pub fn builtin() -> &'static RuleSet {
-        static BUILTIN: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
-        BUILTIN.get_or_init(|| RuleSet::load(&[]).expect("the built-in rule library is valid"))
+        Self::shared_builtin_ref()
+    }
+
+    /// [`RuleSet::builtin`], shared: every configuration without rule
+    /// folders of its own lints with this one set (and its word DFAs,
+    /// once a long run has built them).
+    pub fn shared_builtin() -> std::sync::Arc<RuleSet> {
+        Self::shared_builtin_ref().clone()
+    }
+
+    fn shared_builtin_ref() -> &'static std::sync::Arc<RuleSet> {
+        static BUILTIN: std::sync::OnceLock<std::sync::Arc<RuleSet>> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            std::sync::Arc::new(RuleSet::load(&[]).expect("the built-in rule library is valid"))
+        })
     }
 
     /// The built-in library plus the rule files (`*.toml`) found in `extra_dirs`.
