@@ -42,7 +42,8 @@ pub struct CheckArgs {
     /// Exit 0 even when there are findings (input errors still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
-    /// Number of threads (default: all cores).
+    /// Number of threads (default: all cores). With 1, the whole run,
+    /// loading the rules included, takes one thread at a time.
     #[arg(long)]
     pub threads: Option<usize>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -113,6 +114,9 @@ pub(crate) struct Contexts {
     /// Whether the run is long enough for the rule sets' faster automata
     /// (see [`Contexts::long_run`]).
     long: std::sync::atomic::AtomicBool,
+    /// Whether work that is not linting (building the word DFAs) may run on
+    /// threads of its own: not when the run is held to one thread.
+    helpers: bool,
 }
 
 /// Runs of at least this many files, or with a file at least this large,
@@ -120,12 +124,18 @@ pub(crate) struct Contexts {
 const LONG_RUN_FILES: usize = 64;
 const LONG_RUN_BYTES: u64 = 4 << 20;
 
-fn build_dfa_in_background(rules: Arc<RuleSet>) {
-    std::thread::spawn(move || rules.lexicon.build_dfa());
+/// Builds a rule set's word DFAs: on a thread of their own, or, when the
+/// run is held to one thread, on the calling thread before it goes on.
+fn build_dfa(rules: Arc<RuleSet>, in_background: bool) {
+    if in_background {
+        std::thread::spawn(move || rules.lexicon.build_dfa());
+    } else {
+        rules.lexicon.build_dfa();
+    }
 }
 
 impl Contexts {
-    pub fn new(config: Option<&Path>) -> Result<Contexts, String> {
+    pub fn new(config: Option<&Path>, helpers: bool) -> Result<Contexts, String> {
         let forced = match config {
             Some(p) => Some(Arc::new(build_context(Some(p.to_path_buf()))?)),
             None => None,
@@ -135,6 +145,7 @@ impl Contexts {
             by_path: Mutex::new(HashMap::new()),
             by_dir: Mutex::new(HashMap::new()),
             long: std::sync::atomic::AtomicBool::new(false),
+            helpers,
         })
     }
 
@@ -155,7 +166,7 @@ impl Contexts {
         );
         drop(map);
         for rules in sets {
-            build_dfa_in_background(rules);
+            build_dfa(rules, self.helpers);
         }
     }
 
@@ -196,7 +207,7 @@ impl Contexts {
                 if let Ok(c) = &ctx
                     && self.long.load(std::sync::atomic::Ordering::SeqCst)
                 {
-                    build_dfa_in_background(c.rules.clone());
+                    build_dfa(c.rules.clone(), self.helpers);
                 }
                 ctx
             })
@@ -248,16 +259,21 @@ fn join_errors(errs: Vec<crate::rules::RuleError>) -> String {
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
-    // Load the built-in rules and compile the document model's patterns
-    // while the inputs are found.
-    std::thread::spawn(RuleSet::builtin);
-    std::thread::spawn(crate::document::warm_up);
+    // `--threads 1` holds the whole run to one thread at a time: a hook
+    // or CI job that asks for it gets one core's worth of work, and the
+    // throughput it sees is one core's. Otherwise the built-in rules load
+    // and the document model's patterns compile while the inputs are found.
+    let helpers = !matches!(args.threads, Some(0 | 1));
+    if helpers {
+        std::thread::spawn(RuleSet::builtin);
+        std::thread::spawn(crate::document::warm_up);
+    }
     if let Some(n) = args.threads {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build_global();
     }
-    let contexts = match Contexts::new(args.config.as_deref()) {
+    let contexts = match Contexts::new(args.config.as_deref(), helpers) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
