@@ -114,9 +114,9 @@ pub(crate) struct Contexts {
     /// Whether the run is long enough for the rule sets' faster automata
     /// (see [`Contexts::long_run`]).
     long: std::sync::atomic::AtomicBool,
-    /// Whether work that is not linting (building the word DFAs) may run on
-    /// threads of its own: not when the run is held to one thread.
-    helpers: bool,
+    /// Where work that is not linting (building the word DFAs) runs: none
+    /// when the run is held to one thread.
+    helper: Option<Helper>,
 }
 
 /// Runs of at least this many files, or with a file at least this large,
@@ -124,18 +124,46 @@ pub(crate) struct Contexts {
 const LONG_RUN_FILES: usize = 64;
 const LONG_RUN_BYTES: u64 = 4 << 20;
 
-/// Builds a rule set's word DFAs: on a thread of their own, or, when the
-/// run is held to one thread, on the calling thread before it goes on.
-fn build_dfa(rules: Arc<RuleSet>, in_background: bool) {
-    if in_background {
-        std::thread::spawn(move || rules.lexicon.build_dfa());
-    } else {
-        rules.lexicon.build_dfa();
+/// Work beside the linting, on one thread of its own, in order: the
+/// built-in rules load and the document model's patterns compile while the
+/// inputs are found, then the word DFAs of the rule sets sent to it build
+/// while the first files are linted. One thread, so that the thread that
+/// finds the inputs and the workers do not wait for a core.
+pub(crate) struct Helper {
+    dfas: Mutex<std::sync::mpsc::Sender<Arc<RuleSet>>>,
+}
+
+impl Helper {
+    pub fn start() -> Helper {
+        let (tx, rx) = std::sync::mpsc::channel::<Arc<RuleSet>>();
+        std::thread::spawn(move || {
+            RuleSet::builtin();
+            crate::document::warm_up();
+            for rules in rx {
+                rules.lexicon.build_dfa();
+            }
+        });
+        Helper {
+            dfas: Mutex::new(tx),
+        }
     }
 }
 
+/// Builds a rule set's word DFAs: on the helper thread, or, when the run
+/// is held to one thread, on the calling thread before it goes on.
+fn build_dfa(rules: Arc<RuleSet>, helper: Option<&Helper>) {
+    let rules = match helper {
+        Some(h) => match h.dfas.lock().expect("helper lock").send(rules) {
+            Ok(()) => return,
+            Err(e) => e.0,
+        },
+        None => rules,
+    };
+    rules.lexicon.build_dfa();
+}
+
 impl Contexts {
-    pub fn new(config: Option<&Path>, helpers: bool) -> Result<Contexts, String> {
+    pub fn new(config: Option<&Path>, helper: Option<Helper>) -> Result<Contexts, String> {
         let forced = match config {
             Some(p) => Some(Arc::new(build_context(Some(p.to_path_buf()))?)),
             None => None,
@@ -145,7 +173,7 @@ impl Contexts {
             by_path: Mutex::new(HashMap::new()),
             by_dir: Mutex::new(HashMap::new()),
             long: std::sync::atomic::AtomicBool::new(false),
-            helpers,
+            helper,
         })
     }
 
@@ -166,7 +194,7 @@ impl Contexts {
         );
         drop(map);
         for rules in sets {
-            build_dfa(rules, self.helpers);
+            build_dfa(rules, self.helper.as_ref());
         }
     }
 
@@ -207,7 +235,7 @@ impl Contexts {
                 if let Ok(c) = &ctx
                     && self.long.load(std::sync::atomic::Ordering::SeqCst)
                 {
-                    build_dfa(c.rules.clone(), self.helpers);
+                    build_dfa(c.rules.clone(), self.helper.as_ref());
                 }
                 ctx
             })
@@ -261,19 +289,15 @@ fn join_errors(errs: Vec<crate::rules::RuleError>) -> String {
 pub fn run(args: CheckArgs) -> ExitCode {
     // `--threads 1` holds the whole run to one thread at a time: a hook
     // or CI job that asks for it gets one core's worth of work, and the
-    // throughput it sees is one core's. Otherwise the built-in rules load
-    // and the document model's patterns compile while the inputs are found.
-    let helpers = !matches!(args.threads, Some(0 | 1));
-    if helpers {
-        std::thread::spawn(RuleSet::builtin);
-        std::thread::spawn(crate::document::warm_up);
-    }
+    // throughput it sees is one core's. Otherwise a helper thread does the
+    // work beside the linting (see [`Helper`]).
+    let helper = (!matches!(args.threads, Some(0 | 1))).then(Helper::start);
     if let Some(n) = args.threads {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build_global();
     }
-    let contexts = match Contexts::new(args.config.as_deref(), helpers) {
+    let contexts = match Contexts::new(args.config.as_deref(), helper) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
