@@ -79,6 +79,26 @@ fn exit_codes_follow_fail_on() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+/// A run whose only input is missing exits 2 in every format, the
+/// streamed ones (which write it when there is nothing to lint) included.
+#[test]
+fn a_run_of_only_missing_inputs_exits_2_in_every_format() {
+    let missing = std::env::temp_dir().join(format!("comity-cli-missing-{}", std::process::id()));
+    for format in ["human", "json", "jsonl", "github", "sarif"] {
+        let out = comity()
+            .args(["check", "--format", format])
+            .arg(&missing)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--format {format}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("no such file or folder"),
+            "--format {format}: {stdout}"
+        );
+    }
+}
+
 #[test]
 fn bad_files_are_reported_and_the_rest_is_linted() {
     let dir = tempdir("bad");

@@ -130,7 +130,7 @@ const LONG_RUN_BYTES: u64 = 4 << 20;
 /// while the first files are linted. One thread, so that the thread that
 /// finds the inputs and the workers do not wait for a core.
 pub(crate) struct Helper {
-    dfas: Mutex<std::sync::mpsc::Sender<Arc<RuleSet>>>,
+    dfas: std::sync::mpsc::Sender<Arc<RuleSet>>,
 }
 
 impl Helper {
@@ -143,9 +143,7 @@ impl Helper {
                 rules.lexicon.build_dfa();
             }
         });
-        Helper {
-            dfas: Mutex::new(tx),
-        }
+        Helper { dfas: tx }
     }
 }
 
@@ -153,7 +151,7 @@ impl Helper {
 /// is held to one thread, on the calling thread before it goes on.
 fn build_dfa(rules: Arc<RuleSet>, helper: Option<&Helper>) {
     let rules = match helper {
-        Some(h) => match h.dfas.lock().expect("helper lock").send(rules) {
+        Some(h) => match h.dfas.send(rules) {
             Ok(()) => return,
             Err(e) => e.0,
         },
@@ -561,12 +559,12 @@ fn stream(
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    let sink = sink.into_inner().expect("report lock");
-    let (errors, failing) = (sink.errors, sink.failing);
-    if let Err(code) = super::finish_output(sink.finish()) {
+    let mut sink = sink.into_inner().expect("report lock");
+    let written = sink.finish();
+    if let Err(code) = super::finish_output(written) {
         return code;
     }
-    super::outcome(errors, failing, args.exit_zero)
+    super::outcome(sink.errors, sink.failing, args.exit_zero)
 }
 
 /// The reports of a streamed run, written out in path order as they come
@@ -602,6 +600,12 @@ impl Sink {
     /// Takes report `k` and writes out every report now ready in order.
     fn put(&mut self, k: usize, r: Rendered) {
         self.pending.insert(k, r);
+        self.write_ready();
+    }
+
+    /// Writes out, and counts, the reports next in order, until one is
+    /// missing or a write fails.
+    fn write_ready(&mut self) {
         while self.failed.is_none()
             && let Some(r) = self.pending.remove(&self.next)
         {
@@ -618,16 +622,13 @@ impl Sink {
         }
     }
 
-    /// Writes what is left, the summary, and flushes.
-    fn finish(mut self) -> std::io::Result<()> {
+    /// Writes what is left (the input errors of a run with nothing to
+    /// lint), the summary, and flushes.
+    fn finish(&mut self) -> std::io::Result<()> {
         use std::io::Write;
-        if let Some(e) = self.failed {
+        self.write_ready();
+        if let Some(e) = self.failed.take() {
             return Err(e);
-        }
-        let ready = std::mem::take(&mut self.pending);
-        for (_, r) in ready {
-            self.summary.merge(&r.summary);
-            self.out.write_all(&r.bytes?)?;
         }
         if self.summary_at_end {
             report::write_human_summary(&mut self.out, &self.summary)?;
