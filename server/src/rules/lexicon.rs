@@ -117,16 +117,18 @@ struct WordDfa {
 }
 
 impl WordDfa {
-    fn build(entries: &[Entry], ascii: bool) -> Option<WordDfa> {
+    /// The DFA of the ASCII words of `entries`, or of the others; None if
+    /// there are no such words.
+    fn build(entries: &[Entry], ascii: bool) -> Result<Option<WordDfa>, aho_corasick::BuildError> {
         let entry: Vec<u32> = (0..entries.len() as u32)
             .filter(|&i| entries[i as usize].text.is_ascii() == ascii)
             .collect();
         if entry.is_empty() {
-            return None;
+            return Ok(None);
         }
         let words = entry.iter().map(|&i| &entries[i as usize]);
-        let dfa = words_automaton(words, AhoCorasickKind::DFA).ok()?;
-        Some(WordDfa { dfa, entry })
+        let dfa = words_automaton(words, AhoCorasickKind::DFA)?;
+        Ok(Some(WordDfa { dfa, entry }))
     }
 
     /// The matches in `hay`, as (start, end, entry), in the order the
@@ -408,10 +410,15 @@ impl Lexicon {
             if automaton.ac.is_none() {
                 continue; // no words
             }
-            let _ = automaton.dfa.set(SplitDfa {
-                ascii: WordDfa::build(&automaton.entries, true),
-                other: WordDfa::build(&automaton.entries, false),
-            });
+            // A half that cannot be built (a rule folder's word list too
+            // large for a DFA) leaves the NFA in use: a missing half would
+            // lose its words.
+            if let (Ok(ascii), Ok(other)) = (
+                WordDfa::build(&automaton.entries, true),
+                WordDfa::build(&automaton.entries, false),
+            ) {
+                let _ = automaton.dfa.set(SplitDfa { ascii, other });
+            }
         }
     }
 
