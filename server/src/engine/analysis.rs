@@ -716,9 +716,7 @@ impl Analysis {
             sentence,
         }
     }
-}
 
-impl Analysis {
     fn defining_starts(&self, doc: &Document) -> &[(usize, TermId)] {
         self.defining_starts.get_or_init(|| {
             let mut v: Vec<(usize, TermId)> = doc
