@@ -70,6 +70,15 @@ pub enum Command {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = OutlineFormat::Text)]
         format: OutlineFormat,
+        /// Which part of a corpus split by document (`doc`) to measure: the
+        /// test split is the documents listed in the split file, dev the rest.
+        /// The misses of the test split are never listed.
+        #[arg(long, value_enum, default_value_t = eval::SplitArg::All)]
+        split: eval::SplitArg,
+        /// The split file (`test_docs = [...]`); by default
+        /// tests/corpus/real-split.toml when the corpus has `doc` fields.
+        #[arg(long)]
+        split_file: Option<PathBuf>,
     },
     /// Run the language server on standard input and output.
     Lsp,
@@ -139,7 +148,12 @@ pub fn main() -> ExitCode {
         Command::Explain { code, lang } => explain::explain(&code, lang.lang()),
         Command::Rules { anchors: true, .. } => explain::anchors(),
         Command::Rules { format, .. } => explain::rules(format),
-        Command::Eval { file, format } => eval::run(&file, format),
+        Command::Eval {
+            file,
+            format,
+            split,
+            split_file,
+        } => eval::run(&file, format, split, split_file.as_deref()),
         Command::Schema { which } => schema(which),
         Command::Lsp => crate::lsp::run(),
     }
