@@ -9,6 +9,7 @@ pub mod html;
 pub mod report;
 pub mod sarif;
 mod stream;
+mod trace;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -79,6 +80,16 @@ pub enum Command {
         /// tests/corpus/real-split.toml when the corpus has `doc` fields.
         #[arg(long)]
         split_file: Option<PathBuf>,
+    },
+    /// Show, sentence by sentence, what the engine found, which rule
+    /// matched or why none did, and what downgraded or removed a finding.
+    Trace {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = OutlineFormat::Text)]
+        format: OutlineFormat,
+        /// Also list sentences with no trigger word.
+        #[arg(long)]
+        all: bool,
     },
     /// Run the language server on standard input and output.
     Lsp,
@@ -154,6 +165,7 @@ pub fn main() -> ExitCode {
             split,
             split_file,
         } => eval::run(&file, format, split, split_file.as_deref()),
+        Command::Trace { file, format, all } => trace::run(&file, format, all),
         Command::Schema { which } => schema(which),
         Command::Lsp => crate::lsp::run(),
     }

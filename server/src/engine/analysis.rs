@@ -895,6 +895,14 @@ impl Signals {
         self.first[g].is_some()
     }
 
+    /// Every group present in the sentence with its first match (for `comity trace`).
+    pub fn present(&self) -> impl Iterator<Item = (GroupId, Span)> + '_ {
+        self.first
+            .iter()
+            .enumerate()
+            .filter_map(|(g, s)| s.map(|s| (g, s)))
+    }
+
     pub fn span_of(&self, g: GroupId) -> Option<Span> {
         self.first[g]
     }

@@ -14,6 +14,7 @@ mod grade;
 pub mod settings;
 mod suggest;
 pub mod suppress;
+pub mod trace;
 
 use std::sync::Arc;
 
