@@ -49,6 +49,11 @@ pub struct Ids {
     pub tainted_term: GroupId,
     pub unresolved_term: GroupId,
     pub un_only: GroupId,
+    pub eccn: GroupId,
+    pub non_us_regime: GroupId,
+    pub back_ref: GroupId,
+    pub description: GroupId,
+    pub end_use: GroupId,
 }
 
 impl Ids {
@@ -94,6 +99,11 @@ impl Ids {
             tainted_term: l.id("tainted_term"),
             unresolved_term: l.id("unresolved_term"),
             un_only: l.id("un_only"),
+            eccn: l.id("eccn"),
+            non_us_regime: l.id("non_us_regime"),
+            back_ref: l.id("back_ref"),
+            description: l.id("description"),
+            end_use: l.id("end_use"),
         }
     }
 
@@ -371,6 +381,37 @@ impl Analysis {
                 unresolved.push(h.span);
             }
         }
+        // A term defined without quote marks ("Sanctioned Entity means …")
+        // is read from its definition: one that names no US measure keeps
+        // every use of the word from counting as one.
+        let mut not_us: Vec<&str> = Vec::new();
+        for s in &unresolved {
+            if let Some(def) = bare_definition(text, *s) {
+                let names_us = slice_in(&triggers, def)
+                    .iter()
+                    .any(|h| ids.is_us_measure(h.group) || h.group == ids.us_generic);
+                if !names_us {
+                    not_us.push(s.text(text));
+                }
+            }
+        }
+        // An undefined Chinese "restricted party" term (受限制方) counts as a
+        // US measure only in a text that names the US somewhere; sanctions
+        // terms ("Sanctioned Person", 受制裁方) are read as US-inclusive, as
+        // lenders write them.
+        let mut names_us: Option<bool> = None;
+        unresolved.retain(|s| {
+            let word = s.text(text);
+            if not_us.contains(&word) {
+                return false;
+            }
+            // 受制裁方 reads like "Sanctioned Person"; 受限制方 ("restricted
+            // party") names no one's measure until the text names the US.
+            if word.is_ascii() || word.contains("制裁") {
+                return true;
+            }
+            *names_us.get_or_insert_with(|| text_names_us(text))
+        });
 
         let taint = match known_taint {
             Some(t) => t,
@@ -457,17 +498,19 @@ impl Analysis {
                 .iter()
                 .filter(|h| !t.term_span.overlaps(&h.span))
                 .collect();
-            taint[i] = direct_taint(ids, text, &hits, &rules.lexicon.regimes).or_else(|| {
-                starting_in(unresolved, t.definition_span, |s| s.start)
-                    .iter()
-                    .find(|s| t.definition_span.covers(s) && !t.term_span.overlaps(s))
-                    .map(|s| Taint {
-                        regime: s.text(text).to_string(),
-                        lists: false,
-                        chinese: false,
-                        unresolved: true,
-                    })
-            });
+            taint[i] = direct_taint(ids, text, &hits, &rules.lexicon.regimes)
+                .or_else(|| authority_taint(ids, text, &t.term, &hits))
+                .or_else(|| {
+                    starting_in(unresolved, t.definition_span, |s| s.start)
+                        .iter()
+                        .find(|s| t.definition_span.covers(s) && !t.term_span.overlaps(s))
+                        .map(|s| Taint {
+                            regime: s.text(text).to_string(),
+                            lists: false,
+                            chinese: false,
+                            unresolved: true,
+                        })
+                });
         }
         for _ in 0..4 {
             let mut changed = false;
@@ -618,6 +661,12 @@ impl Analysis {
                     }
                 }
             }
+        }
+        // An export classification number (5D002, EAR99) places the item
+        // under the EAR.
+        if let Some(s) = first[ids.eccn] {
+            nexus_spans.push(s);
+            regime.get_or_insert_with(|| s.text(text).to_string());
         }
         // "U.S." close to an export-control or sanctions word.
         let generic: Vec<Span> = hits
@@ -803,6 +852,69 @@ fn looks_like_sanctions_term(term: &str) -> bool {
     .any(|k| t.contains(k))
 }
 
+/// A definition by an authority list that includes the US: "Sanctioning
+/// Authority" means the UN, the EU, the UK, the United States…; the term
+/// then carries the US measure into every clause that uses it.
+fn authority_taint(ids: &Ids, text: &str, term: &str, hits: &[&Hit]) -> Option<Taint> {
+    let t = term.to_lowercase();
+    let sanctions_like = looks_like_sanctions_term(term)
+        || ["authorit", "list", "regime", "机构", "当局", "清单", "名单"]
+            .iter()
+            .any(|k| t.contains(k));
+    if !sanctions_like {
+        return None;
+    }
+    let us = hits.iter().find(|h| h.group == ids.us_generic)?;
+    Some(Taint {
+        regime: us.span.text(text).to_string(),
+        lists: false,
+        chinese: false,
+        unresolved: false,
+    })
+}
+
+/// The definition a term at `span` makes without quote marks ("Sanctioned
+/// Entity means …", 受限制方是指…): the rest of its sentence.
+fn bare_definition(text: &str, span: Span) -> Option<Span> {
+    let after = &text[span.end..];
+    let rest = after.trim_start_matches(['"', '”', '’', '\'', ' ']);
+    let lead = [
+        "means",
+        "shall mean",
+        "has the meaning",
+        "refers to",
+        "是指",
+        "系指",
+        "指",
+    ];
+    let word = lead.iter().find(|w| rest.starts_with(*w))?;
+    let start = span.end + (after.len() - rest.len()) + word.len();
+    let tail = &text[start..];
+    let end = tail
+        .find(". ")
+        .or_else(|| tail.find(".\n"))
+        .or_else(|| tail.find('。'))
+        .or_else(|| tail.find("\n\n"))
+        .unwrap_or(tail.len().min(1000));
+    Some(Span::new(start, start + end))
+}
+
+/// Whether the text names the United States anywhere.
+fn text_names_us(text: &str) -> bool {
+    [
+        "美国",
+        "美國",
+        "U.S.",
+        "United States",
+        "OFAC",
+        "EAR",
+        "ITAR",
+        "USA",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
+}
+
 fn gap(a: &Span, b: &Span) -> usize {
     if a.end <= b.start {
         b.start - a.end
@@ -957,6 +1069,15 @@ impl Signals {
         }
         if self.has(i.dcs) {
             return Some("a statutory shipping-document legend");
+        }
+        if self.has(i.non_us_regime)
+            && !self.has(i.us_nexus)
+            && !self.has(i.us_generic)
+            && !self.has(i.po_target)
+        {
+            return Some(
+                "names only the export-control or sanctions law of a jurisdiction other than the US",
+            );
         }
         None
     }

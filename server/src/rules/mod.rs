@@ -18,6 +18,10 @@ pub use schema::{Bilingual, CitationRef, Detect, Example, Instrument, Replacemen
 /// The files of the built-in library, embedded in the binary.
 pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     (
+        "T00-other-us-measure-effect.toml",
+        include_str!("../../../clauses/T00-other-us-measure-effect.toml"),
+    ),
+    (
         "T01-us-export-control-covenant.toml",
         include_str!("../../../clauses/T01-us-export-control-covenant.toml"),
     ),
