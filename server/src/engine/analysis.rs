@@ -815,7 +815,7 @@ fn qualified_by_other_regime(text: &str, span: Span) -> bool {
         .into_iter()
         .rev()
         .collect();
-    let before = before.trim_end();
+    let before = crate::rules::script::to_simplified(before.trim_end()).into_owned();
     [
         "联合国",
         "安理会",
@@ -972,7 +972,7 @@ pub(crate) fn heading_groups(rules: &RuleSet, text: &str, span: Span) -> Vec<Gro
     rules.lexicon.scan_context(text, span, &mut hits);
     rules.lexicon.scan_triggers(text, span, &mut hits);
     let mut groups: Vec<GroupId> = hits.into_iter().map(|h| h.group).collect();
-    let h = span.text(text).to_lowercase();
+    let h = crate::rules::script::to_simplified(span.text(text)).to_lowercase();
     if ["recital", "background", "whereas", "鉴于", "背景", "序言"]
         .iter()
         .any(|k| h.contains(k))

@@ -11,6 +11,7 @@
 
 pub mod analysis;
 mod grade;
+mod localise;
 pub mod settings;
 mod suggest;
 pub mod suppress;
@@ -503,7 +504,7 @@ fn evaluate(
                 doc, rules, settings, analysis, signals, rule, detect, &matched, block, sentence,
                 lang,
             );
-            return finding;
+            return finding.map(|f| localise::in_script_of(sentence.text(text), f));
         }
     }
     None
