@@ -1007,6 +1007,14 @@ impl Signals {
         self.first[g].is_some()
     }
 
+    /// Marks group `g` as found at `span` (words the sentence takes from
+    /// its context: a list's lead-in, a measure named earlier).
+    pub fn inherit(&mut self, g: GroupId, span: Span) {
+        if self.first[g].is_none() {
+            self.first[g] = Some(span);
+        }
+    }
+
     /// Every group present in the sentence with its first match (for `comity trace`).
     pub fn present(&self) -> impl Iterator<Item = (GroupId, Span)> + '_ {
         self.first

@@ -10,6 +10,7 @@
 //!    and suggestions.
 
 pub mod analysis;
+mod context;
 mod grade;
 mod localise;
 pub mod settings;
@@ -343,7 +344,7 @@ fn relint_scoped(
     } else {
         summary.context
     };
-    let region = summary.span.union(&context);
+    let region = context::widen_for_lists(doc, summary.span.union(&context));
     let analysis = Analysis::scoped(doc, rules, settings, Some(&[region]), &matcher, Some(known));
     if check_taint && analysis.taint != prev_taint {
         return None;
@@ -442,11 +443,20 @@ pub fn lint_block(
         return;
     }
     let unit = block.body.unwrap_or(block.span);
+    let lead_in = context::lead_in(doc, b);
+    let mut carry: Option<context::Carry> = None;
     for sentence in doc.sentences(unit) {
-        if !analysis.has_trigger_in(sentence) {
+        if !context::worth_reading(analysis, &carry, sentence) {
             continue;
         }
-        let signals = analysis.signals(doc, rules, b, sentence);
+        let mut signals = analysis.signals(doc, rules, b, sentence);
+        match &carry {
+            Some(c) if c.apply(&mut signals) => {}
+            _ => carry = context::Carry::from(&signals).or(carry),
+        }
+        if let Some(lead) = lead_in {
+            context::apply_lead_in(doc, rules, lead, &mut signals);
+        }
         if let Some(f) = evaluate(doc, rules, settings, analysis, &signals, b, sentence) {
             out.push(f);
         }
