@@ -54,6 +54,7 @@ pub struct Ids {
     pub back_ref: GroupId,
     pub description: GroupId,
     pub end_use: GroupId,
+    pub news: GroupId,
 }
 
 impl Ids {
@@ -104,6 +105,7 @@ impl Ids {
             back_ref: l.id("back_ref"),
             description: l.id("description"),
             end_use: l.id("end_use"),
+            news: l.id("news"),
         }
     }
 
@@ -370,6 +372,17 @@ impl Analysis {
                     .take_while(|o| o.start + st_longest >= h.span.start)
                     .any(|o| *o != h.span && o.covers(&h.span))
             };
+            // Part of a longer name found by another group ("Sanctions and
+            // Anti-Money Laundering Act 2018", a regime's own title).
+            let covered_by_longer = covered_by_longer
+                || slice_in(
+                    &triggers,
+                    Span::new(h.span.start.saturating_sub(80), h.span.start + 1),
+                )
+                .iter()
+                .any(|o| {
+                    o.group != ids.sanctions_term && o.span != h.span && o.span.covers(&h.span)
+                });
             let inside_defined = any_overlapping(&occ_spans, occ_longest, h.span);
             let word = h.span.text(text);
             let singular = word.strip_suffix('s').unwrap_or(word);
@@ -498,19 +511,24 @@ impl Analysis {
                 .iter()
                 .filter(|h| !t.term_span.overlaps(&h.span))
                 .collect();
-            taint[i] = direct_taint(ids, text, &hits, &rules.lexicon.regimes)
-                .or_else(|| authority_taint(ids, text, &t.term, &hits))
-                .or_else(|| {
-                    starting_in(unresolved, t.definition_span, |s| s.start)
-                        .iter()
-                        .find(|s| t.definition_span.covers(s) && !t.term_span.overlaps(s))
-                        .map(|s| Taint {
-                            regime: s.text(text).to_string(),
-                            lists: false,
-                            chinese: false,
-                            unresolved: true,
-                        })
-                });
+            let direct = direct_taint(ids, text, &hits, &rules.lexicon.regimes)
+                .or_else(|| authority_taint(ids, text, &t.term, &hits));
+            // An undefined sanctions word in a definition that names another
+            // jurisdiction's lists (SECO, the EU) is that jurisdiction's.
+            taint[i] = direct.or_else(|| {
+                if names_other_regime(rules, ids, text, t.definition_span) {
+                    return None;
+                }
+                starting_in(unresolved, t.definition_span, |s| s.start)
+                    .iter()
+                    .find(|s| t.definition_span.covers(s) && !t.term_span.overlaps(s))
+                    .map(|s| Taint {
+                        regime: s.text(text).to_string(),
+                        lists: false,
+                        chinese: false,
+                        unresolved: true,
+                    })
+            });
         }
         for _ in 0..4 {
             let mut changed = false;
@@ -719,6 +737,14 @@ impl Analysis {
             nexus_spans.push(*s);
             mark(ids.us_list_any, *s, &mut first);
         }
+        let strong_nexus = hits
+            .iter()
+            .any(|h| h.group == ids.us_law || h.group == ids.us_authority)
+            || first[ids.eccn].is_some()
+            || first[ids.tainted_term].is_some()
+            || nexus_spans
+                .iter()
+                .any(|s| generic.iter().any(|g| s.covers(g)));
         for s in &nexus_spans {
             mark(ids.us_nexus, *s, &mut first);
         }
@@ -763,6 +789,7 @@ impl Analysis {
             unresolved_only,
             defined_here,
             sentence,
+            strong_nexus,
         }
     }
 
@@ -850,6 +877,14 @@ fn looks_like_sanctions_term(term: &str) -> bool {
     ]
     .iter()
     .any(|k| t.contains(k))
+}
+
+/// Whether `span` names the export-control or sanctions law of a
+/// jurisdiction other than the US.
+fn names_other_regime(rules: &RuleSet, ids: &Ids, text: &str, span: Span) -> bool {
+    let mut hits = Vec::new();
+    rules.lexicon.scan_context(text, span, &mut hits);
+    hits.iter().any(|h| h.group == ids.non_us_regime)
 }
 
 /// A definition by an authority list that includes the US: "Sanctioning
@@ -1000,6 +1035,10 @@ pub struct Signals {
     pub unresolved_only: bool,
     defined_here: Option<TermId>,
     pub sentence: Span,
+    /// The US measure is named as a US law, authority, classification or
+    /// defined term, not only by a list name other jurisdictions also use
+    /// ("Entity List", 实体名单) or an undefined sanctions term.
+    pub strong_nexus: bool,
 }
 
 impl Signals {
@@ -1078,8 +1117,13 @@ impl Signals {
         if self.has(i.dcs) {
             return Some("a statutory shipping-document legend");
         }
+        if self.has(i.news) {
+            return Some(
+                "news, questions and answers or guidance: describes measures, binds no one",
+            );
+        }
         if self.has(i.non_us_regime)
-            && !self.has(i.us_nexus)
+            && (!self.has(i.us_nexus) || !self.strong_nexus)
             && !self.has(i.us_generic)
             && !self.has(i.po_target)
         {
