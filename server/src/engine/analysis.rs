@@ -55,6 +55,10 @@ pub struct Ids {
     pub description: GroupId,
     pub end_use: GroupId,
     pub news: GroupId,
+    pub designation: GroupId,
+    pub us_code: GroupId,
+    pub covered: GroupId,
+    pub chinese_ref: GroupId,
 }
 
 impl Ids {
@@ -106,6 +110,10 @@ impl Ids {
             description: l.id("description"),
             end_use: l.id("end_use"),
             news: l.id("news"),
+            designation: l.id("designation"),
+            us_code: l.id("us_code"),
+            covered: l.id("covered"),
+            chinese_ref: l.id("chinese_ref"),
         }
     }
 
@@ -666,8 +674,21 @@ impl Analysis {
         let mut nexus_spans: Vec<Span> = Vec::new();
         let mut regime: Option<String> = None;
         let mut list_chinese = false;
+        // The US Government as such (a customer, a grantor of "restricted
+        // rights") is a measure only where the sentence speaks of sanctions,
+        // export controls, lists or designations.
+        let measure_context = [ids.control_word, ids.designation, ids.us_list, ids.end_use]
+            .iter()
+            .any(|&g| first[g].is_some());
         for h in &hits {
-            if ids.is_us_measure(h.group) {
+            let bare_government = h
+                .regime
+                .is_some_and(|r| rules.lexicon.regimes[r as usize].id == "us-government")
+                && {
+                    let w = h.span.text(text).to_ascii_lowercase();
+                    w.ends_with("government") || w.starts_with("government") || w == "美国政府"
+                };
+            if ids.is_us_measure(h.group) && !(bare_government && !measure_context) {
                 nexus_spans.push(h.span);
                 regime.get_or_insert_with(|| h.span.text(text).to_string());
                 if h.group == ids.us_list {
@@ -681,8 +702,25 @@ impl Analysis {
             }
         }
         // An export classification number (5D002, EAR99) places the item
-        // under the EAR.
-        if let Some(s) = first[ids.eccn] {
+        // under the EAR; Section 889 and the UFLPA are US law.
+        for g in [ids.eccn, ids.sec889] {
+            if let Some(s) = first[g] {
+                nexus_spans.push(s);
+                regime.get_or_insert_with(|| s.text(text).to_string());
+            }
+        }
+        // A US Code citation ("10 U.S.C. 4875") with a country or a control
+        // word: a US statute restricting trade.
+        if let Some(s) = first[ids.us_code]
+            && [
+                ids.control_word,
+                ids.third_country,
+                ids.chinese_ref,
+                ids.covered,
+            ]
+            .iter()
+            .any(|&g| first[g].is_some())
+        {
             nexus_spans.push(s);
             regime.get_or_insert_with(|| s.text(text).to_string());
         }
@@ -741,6 +779,7 @@ impl Analysis {
             .iter()
             .any(|h| h.group == ids.us_law || h.group == ids.us_authority)
             || first[ids.eccn].is_some()
+            || first[ids.sec889].is_some()
             || first[ids.tainted_term].is_some()
             || nexus_spans
                 .iter()

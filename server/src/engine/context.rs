@@ -125,3 +125,12 @@ pub fn widen_for_lists(doc: &Document, region: Span) -> Span {
         _ => region,
     }
 }
+
+/// Whether a block read as a heading is in fact a paragraph written in
+/// capitals (a documentary-credit notice, a legend): several sentences, or
+/// one long one ending with a full stop.
+pub fn heading_reads_as_paragraph(doc: &Document, b: usize) -> bool {
+    let block = &doc.blocks()[b];
+    let t = block.span.text(doc.text()).trim();
+    t.split_whitespace().count() >= 25 && (t.ends_with('.') || t.ends_with('。'))
+}

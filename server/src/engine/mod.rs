@@ -10,7 +10,7 @@
 //!    and suggestions.
 
 pub mod analysis;
-mod context;
+pub(crate) mod context;
 mod grade;
 mod localise;
 pub mod settings;
@@ -439,7 +439,9 @@ pub fn lint_block(
     out: &mut Vec<Finding>,
 ) {
     let block = &doc.blocks()[b];
-    if block.kind.is_quoted_material() || block.is_heading() {
+    if block.kind.is_quoted_material()
+        || (block.is_heading() && !context::heading_reads_as_paragraph(doc, b))
+    {
         return;
     }
     let unit = block.body.unwrap_or(block.span);

@@ -67,7 +67,9 @@ pub fn trace(doc: &Document, rules: &RuleSet, settings: &Settings) -> Vec<Senten
                     })
                     .collect(),
             };
-            if block.kind.is_quoted_material() || block.is_heading() {
+            if block.kind.is_quoted_material()
+                || (block.is_heading() && !super::context::heading_reads_as_paragraph(doc, b))
+            {
                 t.skipped =
                     Some("quoted material or a heading: not read as contract wording".into());
                 out.push(t);
