@@ -43,6 +43,23 @@ static T2S: LazyLock<Box<[u16]>> = LazyLock::new(|| {
     table
 });
 
+/// Code points that are the simplified form of some character (many are
+/// also keys of the table: 著, 乾, 於 are written in both scripts).
+static SIMPLIFIED_FORMS: LazyLock<Box<[bool]>> = LazyLock::new(|| {
+    let mut set = vec![false; 0x1_0000].into_boxed_slice();
+    for line in hanconv::RawDictionary::TSCharacters.lines() {
+        for v in line.split_whitespace().skip(1) {
+            let mut cs = v.chars();
+            if let (Some(c), None) = (cs.next(), cs.next())
+                && (c as u32) < 0x1_0000
+            {
+                set[c as usize] = true;
+            }
+        }
+    }
+    set
+});
+
 fn lookup(table: &[u16], c: char) -> Option<char> {
     let v = *table.get(c as usize)?;
     (v != 0).then(|| char::from_u32(v as u32)).flatten()
@@ -94,15 +111,29 @@ pub fn simplify_in_place(buf: &mut [u8]) {
     }
 }
 
-/// Whether a text is written in traditional characters: at least two of
-/// its characters have a different simplified form (one may be a character
-/// both scripts use, such as 著).
+/// Whether a text is written in traditional characters: several distinct
+/// characters have a different simplified form and are not themselves
+/// simplified forms (著, 乾 and 於 are written in both scripts).
 pub fn is_traditional(s: &str) -> bool {
-    !s.is_ascii()
-        && s.chars()
-            .filter(|&c| simplified(c).is_some())
-            .nth(1)
-            .is_some()
+    let forms = &*SIMPLIFIED_FORMS;
+    let traditional_only =
+        |c: char| simplified(c).is_some() && !forms.get(c as usize).copied().unwrap_or(false);
+    if s.is_ascii() {
+        return false;
+    }
+    // Distinct characters, and more than one or two in a long sentence: a
+    // brand keeps its old form in simplified text (昇腾).
+    let mut seen: Vec<char> = Vec::new();
+    let mut cjk = 0usize;
+    for c in s.chars() {
+        if crate::document::is_cjk(c) {
+            cjk += 1;
+        }
+        if traditional_only(c) && !seen.contains(&c) {
+            seen.push(c);
+        }
+    }
+    seen.len() >= 3 || (seen.len() == 2 && cjk <= 20)
 }
 
 /// Simplified Chinese text (a message, a replacement) in traditional characters.
@@ -141,6 +172,9 @@ mod tests {
         assert!(is_traditional("您同意遵守美國出口管理條例"));
         assert!(!is_traditional("您同意遵守美国出口管理条例"));
         assert!(!is_traditional("The EAR"));
+        assert!(!is_traditional(
+            "被许可方不得在华为昇腾910B、昇腾910C处理器上部署许可模型。"
+        ));
         assert_eq!(to_traditional("美国出口管理条例"), "美國出口管理條例");
     }
 }
