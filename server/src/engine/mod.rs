@@ -13,6 +13,7 @@ pub mod analysis;
 pub(crate) mod context;
 mod grade;
 mod localise;
+mod overlap;
 pub mod settings;
 mod suggest;
 pub mod suppress;
@@ -459,9 +460,9 @@ pub fn lint_block(
         if let Some(lead) = lead_in {
             context::apply_lead_in(doc, rules, lead, &mut signals);
         }
-        if let Some(f) = evaluate(doc, rules, settings, analysis, &signals, b, sentence) {
-            out.push(f);
-        }
+        out.extend(evaluate(
+            doc, rules, settings, analysis, &signals, b, sentence,
+        ));
     }
 }
 
@@ -473,18 +474,18 @@ fn evaluate(
     signals: &Signals,
     block: usize,
     sentence: Span,
-) -> Option<Finding> {
+) -> Vec<Finding> {
     if !signals.nexus_candidate() {
-        return None;
+        return Vec::new();
     }
     if signals.suppressed_globally().is_some() {
-        return None;
+        return Vec::new();
     }
     if let Some(term) = signals.defined_here() {
         // A definition only matters once the term is used; a fragment (a
         // clause-library entry) is judged on its own.
         if !(analysis.term_used_operatively(term) || analysis.is_fragment()) {
-            return None;
+            return Vec::new();
         }
     }
     let text = doc.text();
@@ -493,6 +494,8 @@ fn evaluate(
         Lang::En if sentence.text(text).chars().any(|c| c.is_ascii_alphabetic()) => Lang::En,
         _ => settings.default_lang.unwrap_or(Lang::En),
     };
+    // Every rule that matches (its first matching alternative).
+    let mut found: Vec<(i32, Finding)> = Vec::new();
     for rule in &rules.rules {
         if !settings.rules.is_enabled(rule.code()) {
             continue;
@@ -507,19 +510,27 @@ fn evaluate(
         {
             continue;
         }
-        for (alt, detect) in rule.detect.iter().enumerate() {
-            let Some(matched) = signals.satisfies(detect) else {
-                continue;
-            };
-            let _ = alt;
-            let finding = grade::build_finding(
-                doc, rules, settings, analysis, signals, rule, detect, &matched, block, sentence,
-                lang,
-            );
-            return finding.map(|f| localise::in_script_of(sentence.text(text), f));
+        let Some((detect, matched)) = rule
+            .detect
+            .iter()
+            .find_map(|d| signals.satisfies(d).map(|m| (d, m)))
+        else {
+            continue;
+        };
+        let finding = grade::build_finding(
+            doc, rules, settings, analysis, signals, rule, detect, &matched, block, sentence, lang,
+        );
+        match finding {
+            Some(f) => found.push((rule.file.priority, f)),
+            // Graded away (own-law wording): nothing on this sentence.
+            None if found.is_empty() => return Vec::new(),
+            None => {}
         }
     }
-    None
+    overlap::resolve(rules, lang, found)
+        .into_iter()
+        .map(|f| localise::in_script_of(sentence.text(text), f))
+        .collect()
 }
 
 /// Whether a block is the kind the engine reads for operative wording.
