@@ -59,6 +59,7 @@ pub struct Ids {
     pub us_code: GroupId,
     pub covered: GroupId,
     pub chinese_ref: GroupId,
+    pub list_word: GroupId,
 }
 
 impl Ids {
@@ -114,6 +115,7 @@ impl Ids {
             us_code: l.id("us_code"),
             covered: l.id("covered"),
             chinese_ref: l.id("chinese_ref"),
+            list_word: l.id("list_word"),
         }
     }
 
@@ -741,6 +743,16 @@ impl Analysis {
                 nexus_spans.push(s);
                 regime.get_or_insert_with(|| s.text(text).to_string());
             }
+        }
+        // A list kept by a US authority or "the U.S. government" is a US list
+        // of designated persons, named or not.
+        if let Some(list) = first[ids.list_word]
+            && hits.iter().any(|h| {
+                (h.group == ids.us_authority || h.group == ids.us_generic)
+                    && gap(&h.span, &list) <= 120
+            })
+        {
+            mark(ids.us_list_any, list, &mut first);
         }
         let mut via_term: Option<TermId> = None;
         for (id, s) in starting_in(&self.tainted_uses, sentence, |(_, s)| s.start)
