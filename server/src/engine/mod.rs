@@ -13,7 +13,7 @@ pub mod analysis;
 pub(crate) mod context;
 mod grade;
 mod localise;
-mod overlap;
+pub(crate) mod overlap;
 pub mod settings;
 mod suggest;
 pub mod suppress;

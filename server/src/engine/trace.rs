@@ -24,8 +24,11 @@ pub struct SentenceTrace {
     pub headings: Vec<String>,
     /// Why the sentence was not read further, or was set aside.
     pub skipped: Option<String>,
-    /// The rule and alternative (1-based) that matched, if any.
+    /// The first rule (by priority) that matched and its alternative (1-based).
     pub matched: Option<(String, usize)>,
+    /// Every other rule that matched too (all are reported unless two cover
+    /// the same words).
+    pub also: Vec<String>,
     /// When no rule matched: the nearest miss, `(rule, alternative, what was missing)`.
     pub nearest: Option<(String, usize, Vec<String>)>,
     /// The findings reported on the sentence, after carve-outs and suppressions.
@@ -56,6 +59,7 @@ pub fn trace(doc: &Document, rules: &RuleSet, settings: &Settings) -> Vec<Senten
                 headings: Vec::new(),
                 skipped: None,
                 matched: None,
+                also: Vec::new(),
                 nearest: None,
                 findings: findings
                     .iter()
@@ -127,8 +131,13 @@ fn match_rules(
         }
         for (i, d) in rule.detect.iter().enumerate() {
             if signals.satisfies(d).is_some() {
-                t.matched = Some((rule.code().to_string(), i + 1));
-                return;
+                if t.matched.is_none() {
+                    t.matched = Some((rule.code().to_string(), i + 1));
+                } else if rule.code() != super::overlap::GENERIC {
+                    // The generic finding speaks only when no type fits.
+                    t.also.push(rule.code().to_string());
+                }
+                break;
             }
             let mut missing: Vec<String> = d
                 .all
@@ -163,7 +172,9 @@ fn match_rules(
             }
         }
     }
-    t.nearest = best.map(|(_, code, alt, missing)| (code, alt, missing));
+    if t.matched.is_none() {
+        t.nearest = best.map(|(_, code, alt, missing)| (code, alt, missing));
+    }
 }
 
 /// The trace as text, one paragraph per sentence.
@@ -185,6 +196,9 @@ pub fn render(traces: &[SentenceTrace]) -> String {
         }
         if let Some((code, alt)) = &t.matched {
             let _ = writeln!(s, "  rule: {code} (alternative {alt})");
+        }
+        if !t.also.is_empty() {
+            let _ = writeln!(s, "  also matched: {}", t.also.join(", "));
         }
         if let Some((code, alt, missing)) = &t.nearest {
             let _ = writeln!(
