@@ -327,6 +327,10 @@ pub fn collect_carve_outs(
         .chain(analysis.hits_of(ids.blocking_eu))
         .filter(|h| within.is_none_or(|w| w.covers(&h.span)))
         .collect();
+    // A block's sentences are split once, and carve-outs found by sentence,
+    // so that a long paragraph full of carve-outs costs one pass.
+    let mut split: Option<(usize, Vec<Span>)> = None;
+    let mut by_sentence: std::collections::HashMap<Span, usize> = Default::default();
     for h in hits {
         let Some(b) = doc.block_at(h.span.start) else {
             continue;
@@ -335,19 +339,22 @@ pub fn collect_carve_outs(
         if block.kind.is_quoted_material() {
             continue;
         }
-        let Some(sentence) = doc
-            .sentences(block.body.unwrap_or(block.span))
-            .into_iter()
-            .find(|s| s.covers(&h.span))
-        else {
+        if split.as_ref().is_none_or(|(sb, _)| *sb != b) {
+            split = Some((b, doc.sentences(block.body.unwrap_or(block.span))));
+        }
+        let sentences = &split.as_ref().expect("split above").1;
+        let i = sentences.partition_point(|s| s.end < h.span.end);
+        let Some(&sentence) = sentences.get(i).filter(|s| s.covers(&h.span)) else {
             continue;
         };
         let prc = h.group == ids.blocking_law;
-        if let Some(existing) = out.iter_mut().find(|c| c.sentence == sentence) {
+        if let Some(&k) = by_sentence.get(&sentence) {
+            let existing = &mut out[k];
             existing.prc |= prc;
             existing.eu |= !prc;
             continue;
         }
+        by_sentence.insert(sentence, out.len());
         out.push(CarveOut {
             sentence,
             prc,
@@ -361,11 +368,35 @@ pub fn collect_carve_outs(
 
 /// Lowers the findings that carve-outs elsewhere in the document cover.
 pub fn apply_carve_outs(carve_outs: &[CarveOut], findings: &mut [Finding]) {
+    // Carve-outs that reach the same clauses say the same thing: a finding
+    // takes the first (or, in that carve-out's own sentence, the second) of
+    // each scope, so a paragraph of many carve-outs and many findings costs
+    // findings × scopes, not findings × carve-outs.
+    let mut kept: Vec<(&Scope, bool, Vec<&CarveOut>)> = Vec::new();
     for c in carve_outs {
-        for f in findings.iter_mut() {
+        match kept
+            .iter_mut()
+            .find(|(s, prc, _)| **s == c.scope && *prc == c.prc)
+        {
+            Some((_, _, v)) if v.len() >= 2 => {}
+            Some((_, _, v)) => v.push(c),
+            None => kept.push((&c.scope, c.prc, vec![c])),
+        }
+    }
+    let carve_outs: Vec<&CarveOut> = kept
+        .iter()
+        .flat_map(|(_, _, v)| v.iter().copied())
+        .collect();
+    for f in findings.iter_mut() {
+        let mut scopes_done: Vec<(&Scope, bool)> = Vec::new();
+        for &c in &carve_outs {
             if f.sentence == c.sentence || !c.scope.covers(f.sentence) || f.code.starts_with('S') {
                 continue;
             }
+            if scopes_done.contains(&(&c.scope, c.prc)) {
+                continue;
+            }
+            scopes_done.push((&c.scope, c.prc));
             if c.prc {
                 if f.severity > Severity::Info {
                     f.severity = Severity::Info;
