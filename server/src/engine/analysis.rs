@@ -657,12 +657,18 @@ impl Analysis {
             .map(|h| h.span)
             .collect();
         if !list_names.is_empty() {
+            // Sorted by start (the trigger hits are); only names starting
+            // at most the longest name's length before a word can cover it.
+            let longest_name = longest(list_names.iter());
             let context = hits.split_off(n_trigger);
-            hits.extend(
-                context
-                    .into_iter()
-                    .filter(|h| !list_names.iter().any(|l| l.covers(&h.span) && *l != h.span)),
-            );
+            hits.extend(context.into_iter().filter(|h| {
+                let i = list_names.partition_point(|l| l.start <= h.span.start);
+                !list_names[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|l| l.start + longest_name >= h.span.end)
+                    .any(|l| l.covers(&h.span) && *l != h.span)
+            }));
         }
         let mark = |g: GroupId, s: Span, first: &mut Vec<Option<Span>>| {
             if first[g].is_none_or(|f| s.start < f.start) {
@@ -732,15 +738,25 @@ impl Analysis {
             .filter(|h| h.group == ids.us_generic)
             .map(|h| h.span)
             .collect();
-        let control: Vec<Span> = hits
+        let mut control: Vec<Span> = hits
             .iter()
             .filter(|h| h.group == ids.control_word)
             .map(|h| h.span)
             .collect();
+        control.sort_by_key(|c| c.start);
+        let control_longest = longest(control.iter());
+        let mut generic_nexus: Vec<Span> = Vec::new();
         for g in &generic {
-            if let Some(c) = control.iter().find(|c| gap(g, c) <= 120) {
+            // The first control word (in text order) within 120 bytes.
+            let from = control.partition_point(|c| c.start + control_longest + 120 < g.start);
+            if let Some(c) = control[from..]
+                .iter()
+                .take_while(|c| c.start <= g.end + 120)
+                .find(|c| gap(g, c) <= 120)
+            {
                 let s = g.union(c);
                 nexus_spans.push(s);
+                generic_nexus.push(s);
                 regime.get_or_insert_with(|| s.text(text).to_string());
             }
         }
@@ -793,9 +809,7 @@ impl Analysis {
             || first[ids.eccn].is_some()
             || first[ids.sec889].is_some()
             || first[ids.tainted_term].is_some()
-            || nexus_spans
-                .iter()
-                .any(|s| generic.iter().any(|g| s.covers(g)));
+            || !generic_nexus.is_empty();
         for s in &nexus_spans {
             mark(ids.us_nexus, *s, &mut first);
         }
