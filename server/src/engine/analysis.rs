@@ -696,7 +696,7 @@ impl Analysis {
                     let w = h.span.text(text).to_ascii_lowercase();
                     w.ends_with("government") || w.starts_with("government") || w == "美国政府"
                 };
-            if ids.is_us_measure(h.group) && !(bare_government && !measure_context) {
+            if ids.is_us_measure(h.group) && (!bare_government || measure_context) {
                 nexus_spans.push(h.span);
                 regime.get_or_insert_with(|| h.span.text(text).to_string());
                 if h.group == ids.us_list {
