@@ -8,11 +8,21 @@
 //! and only if the file on disk is still what was read.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
 
+use comity_document::Document;
+use comity_engine::lint;
 use comity_finding::{Applicability, Finding};
 use comity_text::Span;
 use comity_workspace::input::{self, Encoding};
+
+use super::args::CheckArgs;
+use super::contexts::Contexts;
+use super::report::{self, FileResult};
+use super::sink::finish;
+use super::{EXIT_ERROR, EXIT_FINDINGS, emit};
 
 /// The edits to apply to a text, in order, without overlaps.
 pub fn planned_edits(findings: &[Finding], unsafe_fixes: bool) -> Vec<(Span, String)> {
@@ -102,4 +112,106 @@ pub fn write_atomically(
     }
     tmp.persist(path).map_err(|e| WriteError::Io(e.error))?;
     Ok(())
+}
+
+/// `--fix` and `--diff`.
+pub(crate) fn apply_fixes(args: &CheckArgs, contexts: &Contexts, mut results: Vec<FileResult>) -> ExitCode {
+    let mut changed_files = 0usize;
+    let mut fixed = 0usize;
+    let mut errors = false;
+    let mut diffs = String::new();
+    for r in results.iter_mut() {
+        if r.error.is_some() || r.findings.is_empty() {
+            continue;
+        }
+        let edits = super::fix::planned_edits(&r.findings, args.unsafe_fixes);
+        if edits.is_empty() {
+            continue;
+        }
+        if r.docx.is_some() || r.path == "-" {
+            r.notices.push(report::Notice {
+                line: 1,
+                message: "not fixed: .docx files and standard input are reported, never rewritten"
+                    .into(),
+            });
+            continue;
+        }
+        let new_text = super::fix::apply_edits(&r.text, &edits);
+        if args.diff {
+            diffs.push_str(&super::fix::unified_diff(&r.path, &r.text, &new_text));
+            changed_files += 1;
+            fixed += edits.len();
+            continue;
+        }
+        let path = PathBuf::from(&r.path);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                r.error = Some(format!("{}: cannot re-read for fixing: {e}", r.path));
+                errors = true;
+                continue;
+            }
+        };
+        let (current, encoding) = match input::decode(&path, &bytes) {
+            Ok(d) => d,
+            Err(e) => {
+                r.error = Some(e.to_string());
+                errors = true;
+                continue;
+            }
+        };
+        if current != *r.text {
+            r.error = Some(format!(
+                "{}: changed on disk while being linted; not fixed",
+                r.path
+            ));
+            errors = true;
+            continue;
+        }
+        match super::fix::write_atomically(&path, &bytes, &new_text, encoding) {
+            Ok(()) => {
+                changed_files += 1;
+                fixed += edits.len();
+                // Report what remains after the fix.
+                if let Ok(ctx) = contexts.for_file(&path) {
+                    let doc = Document::parse(new_text);
+                    r.findings = lint(&doc, &ctx.rules, &ctx.settings);
+                    r.text = Arc::new(doc.text().to_string());
+                }
+            }
+            Err(e) => {
+                r.error = Some(format!("{}: {e}", r.path));
+                errors = true;
+            }
+        }
+    }
+    if args.diff {
+        let r = emit(|out| write!(out, "{diffs}"));
+        if let Err(code) = r {
+            return code;
+        }
+        eprintln!(
+            "{fixed} fix{} in {changed_files} file{} (not written).",
+            if fixed == 1 { "" } else { "es" },
+            if changed_files == 1 { "" } else { "s" }
+        );
+        return if errors {
+            ExitCode::from(EXIT_ERROR)
+        } else if fixed > 0 {
+            ExitCode::from(EXIT_FINDINGS)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    eprintln!(
+        "Fixed {fixed} finding{} in {changed_files} file{}.",
+        if fixed == 1 { "" } else { "s" },
+        if changed_files == 1 { "" } else { "s" }
+    );
+    let code = finish(args, contexts, &results);
+    if errors {
+        ExitCode::from(EXIT_ERROR)
+    } else {
+        code
+    }
 }

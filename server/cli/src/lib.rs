@@ -1,14 +1,18 @@
 //! The `comity` command line: a thin adapter over the engine. It never
 //! imports the language server; the binary dispatches `comity lsp` to it.
 
+mod args;
 mod baseline;
 mod check;
+mod contexts;
 mod eval;
 mod explain;
+mod inputs;
 pub mod fix;
 pub mod html;
 pub mod report;
 pub mod sarif;
+mod sink;
 mod stream;
 
 use std::io::Write;
@@ -22,7 +26,7 @@ use comity_finding::Severity;
 use comity_workspace::input;
 use comity_workspace::outline::Outline;
 
-pub use check::CheckArgs;
+pub use args::CheckArgs;
 pub use eval::{Evaluation, evaluate};
 
 #[derive(Parser, Debug)]

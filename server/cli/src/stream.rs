@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::check::{CheckArgs, Contexts};
+use super::args::CheckArgs;
+use super::contexts::Contexts;
 use super::{EXIT_ERROR, FailOn};
 use comity_document::Document;
 use comity_engine::{lint_prefiltered, prefilter};

@@ -10,6 +10,7 @@
 //!    and suggestions.
 
 pub mod analysis;
+mod batch;
 mod grade;
 pub mod settings;
 mod suggest;
@@ -24,6 +25,7 @@ use comity_text::Span;
 use comity_text::{Lang, lang_of};
 
 pub use analysis::{Analysis, Signals};
+pub use batch::check_text;
 pub use settings::{Nexus, PartyProfile, ProfileParty, RuleSelection, Settings};
 
 /// The trigger words of a text, found before it is parsed: what

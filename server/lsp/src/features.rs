@@ -198,16 +198,10 @@ pub fn workspace_diagnostics(state: &mut State) -> Vec<WorkspaceDocumentDiagnost
     let mut items = Vec::new();
     let roots = state.roots.clone();
     for root in roots {
-        let mut files: Vec<std::path::PathBuf> = ignore::WalkBuilder::new(&root)
-            .build()
-            .filter_map(|e| e.ok())
-            .filter(|e| {
-                e.file_type().is_some_and(|t| t.is_file())
-                    && FileKind::of(e.path()).is_some_and(|k| k != FileKind::Docx)
-            })
-            .map(|e| e.into_path())
-            .collect();
-        files.sort();
+        // The drafts `comity check` would lint in the folder (its
+        // `[lint] exclude` honoured), less .docx, which the editor does not open.
+        let (mut files, _) = state.resolver.discover(&root, None);
+        files.retain(|p| FileKind::of(p).is_some_and(|k| k != FileKind::Docx));
         for path in files {
             let Some(uri) = Uri::from_file_path(&path) else {
                 continue;

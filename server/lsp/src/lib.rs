@@ -15,10 +15,11 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use comity_document::Document;
-use comity_engine::{EditInfo, LintState, Settings, lint_state, relint};
+use comity_engine::{EditInfo, LintState, lint_state, relint};
 use comity_rules::RuleSet;
 use comity_text::lines::LineIndex;
-use comity_workspace::config::{Config, ConfigFile};
+use comity_workspace::config::ConfigFile;
+use comity_workspace::resolve::{Context, Resolver};
 
 pub use convert::Encoding;
 
@@ -35,13 +36,6 @@ pub(crate) struct OpenDoc {
     /// What the last pushed diagnostics held: a push that would send the
     /// same list again is skipped.
     pub published: Option<features::Reported>,
-}
-
-/// The rules and settings that apply under one comity.toml (or none).
-pub(crate) struct Context {
-    pub rules: Arc<RuleSet>,
-    pub settings: Settings,
-    pub error: Option<String>,
 }
 
 /// Sent instead of `textDocument/publishDiagnostics` when a change left a
@@ -65,9 +59,9 @@ pub(crate) struct State {
     pub docs: HashMap<Uri, OpenDoc>,
     pub encoding: Encoding,
     pub roots: Vec<PathBuf>,
-    /// Settings sent by the editor (`comity` section), in comity.toml's shape.
-    pub client_config: Option<ConfigFile>,
-    contexts: HashMap<Option<PathBuf>, Arc<Context>>,
+    /// Each file's comity.toml, with the settings sent by the editor
+    /// (`comity` section, in comity.toml's shape) laid over it.
+    pub resolver: Resolver,
     pub pull_diagnostics: bool,
     /// The client asked (`reportUnchangedDiagnostics` in the initialization
     /// options) to be told when a change left the pushed diagnostics as
@@ -84,8 +78,7 @@ impl State {
             docs: HashMap::new(),
             encoding: Encoding::Utf16,
             roots: Vec::new(),
-            client_config: None,
-            contexts: HashMap::new(),
+            resolver: Resolver::new().lenient(),
             pull_diagnostics: false,
             report_unchanged: false,
             related_information: true,
@@ -95,71 +88,15 @@ impl State {
     }
 
     /// The context for a file: its nearest comity.toml, with the editor's
-    /// settings laid over it.
+    /// settings laid over it (the same resolver as `comity check`'s).
     pub fn context_for(&mut self, path: Option<&Path>) -> Arc<Context> {
-        let config_path = path.and_then(|p| p.parent()).and_then(Config::find);
-        if let Some(c) = self.contexts.get(&config_path) {
-            return c.clone();
-        }
-        let mut error = None;
-        let mut config = match &config_path {
-            Some(p) => Config::load(p).unwrap_or_else(|e| {
-                error = Some(e.to_string());
-                Config::default()
-            }),
-            None => Config::default(),
-        };
-        if let Some(client) = &self.client_config {
-            merge(&mut config.file, client);
-        }
-        let rules = match RuleSet::load(&config.extra_rule_dirs()) {
-            Ok(r) => Arc::new(r),
-            Err(errs) => {
-                error = Some(
-                    errs.iter()
-                        .map(|e| e.to_string())
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                );
-                Arc::new(RuleSet::load(&[]).expect("built-in rules load"))
-            }
-        };
-        let ctx = Arc::new(Context {
-            rules,
-            settings: config.settings(),
-            error,
-        });
-        self.contexts.insert(config_path, ctx.clone());
-        ctx
+        self.resolver
+            .for_file(path)
+            .expect("the editor's resolver is lenient")
     }
 
     fn forget_contexts(&mut self) {
-        self.contexts.clear();
-    }
-}
-
-/// Editor settings override what comity.toml says, key by key.
-fn merge(file: &mut ConfigFile, client: &ConfigFile) {
-    if client.rules.enable.is_some() {
-        file.rules.enable = client.rules.enable.clone();
-    }
-    file.rules
-        .disable
-        .extend(client.rules.disable.iter().cloned());
-    file.rules
-        .severity
-        .extend(client.rules.severity.iter().map(|(k, v)| (k.clone(), *v)));
-    if client.profile.prc_party.is_some() {
-        file.profile.prc_party = client.profile.prc_party;
-    }
-    if client.profile.governing_law.is_some() {
-        file.profile.governing_law = client.profile.governing_law.clone();
-    }
-    if !client.profile.parties.is_empty() {
-        file.profile.parties = client.profile.parties.clone();
-    }
-    if client.lint.default_language.is_some() {
-        file.lint.default_language = client.lint.default_language.clone();
+        self.resolver.forget();
     }
 }
 
@@ -279,8 +216,7 @@ impl Backend {
         match serde_json::from_value::<ConfigFile>(value) {
             Ok(cfg) => {
                 let mut state = self.lock();
-                state.client_config = Some(cfg);
-                state.forget_contexts();
+                state.resolver.set_overlay(Some(cfg));
             }
             Err(e) => {
                 self.log(MessageType::ERROR, format!("comity: invalid settings: {e}"))
@@ -365,7 +301,7 @@ impl LanguageServer for Backend {
             .and_then(|o| o.get("settings"))
             && let Ok(cfg) = serde_json::from_value::<ConfigFile>(settings.clone())
         {
-            state.client_config = Some(cfg);
+            state.resolver.set_overlay(Some(cfg));
         }
         let encoding = match state.encoding {
             Encoding::Utf8 => PositionEncodingKind::UTF8,

@@ -9,3 +9,4 @@
 pub mod config;
 pub mod input;
 pub mod outline;
+pub mod resolve;
