@@ -5,10 +5,10 @@
 //! previous commit), each negative is a trap that engine or a looser one
 //! falls into.
 
-use comity::document::Document;
-use comity::engine::{Settings, lint};
-use comity::finding::{Finding, Severity};
-use comity::rules::RuleSet;
+use comity_document::Document;
+use comity_engine::{Settings, lint};
+use comity_finding::{Finding, Severity};
+use comity_rules::RuleSet;
 
 fn findings(text: &str) -> Vec<Finding> {
     let doc = Document::parse(text.to_string());
