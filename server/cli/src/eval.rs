@@ -147,6 +147,8 @@ pub struct Evaluation {
     pub by_language_clear: BTreeMap<String, Counts>,
     /// How many items are BORDERLINE.
     pub borderline: usize,
+    /// The Chinese items written in traditional characters, on their own.
+    pub traditional: Counts,
     /// Per rule: a hit is a clause labelled with the rule's code that gets a finding with that code.
     pub by_rule: BTreeMap<String, Counts>,
     pub misses: Vec<Miss>,
@@ -203,6 +205,7 @@ pub fn evaluate_selected(reader: impl BufRead, selection: &Selection) -> Evaluat
     let mut by_language: BTreeMap<String, Counts> = BTreeMap::new();
     let mut by_language_clear: BTreeMap<String, Counts> = BTreeMap::new();
     let mut borderline = 0;
+    let mut traditional = Counts::default();
     let mut by_rule: BTreeMap<String, Counts> = BTreeMap::new();
     let mut misses = Vec::new();
     for rule in &rules.rules {
@@ -221,7 +224,13 @@ pub fn evaluate_selected(reader: impl BufRead, selection: &Selection) -> Evaluat
             .or_default();
         let mut scratch = Counts::default();
         let clear = if is_borderline { &mut scratch } else { clear };
-        for counts in [&mut overall, c, clear] {
+        let mut scratch2 = Counts::default();
+        let hant = if lang == Lang::Zh && comity_rules::script::is_traditional(&item.text) {
+            &mut traditional
+        } else {
+            &mut scratch2
+        };
+        for counts in [&mut overall, c, clear, hant] {
             match (item.flag, flagged) {
                 (true, true) => counts.tp += 1,
                 (false, true) => counts.fp += 1,
@@ -259,6 +268,7 @@ pub fn evaluate_selected(reader: impl BufRead, selection: &Selection) -> Evaluat
         by_language,
         by_language_clear,
         borderline,
+        traditional,
         by_rule,
         misses,
         errors,
@@ -346,6 +356,10 @@ fn write_text(out: &mut dyn Write, e: &Evaluation) -> std::io::Result<()> {
     row(out, "overall", &e.overall)?;
     for (lang, c) in &e.by_language {
         row(out, lang, c)?;
+    }
+    let t = &e.traditional;
+    if t.tp + t.fp + t.fn_ + t.tn > 0 {
+        row(out, "zh-Hant", t)?;
     }
     if e.borderline > 0 {
         writeln!(out, "without the {} BORDERLINE items:", e.borderline)?;
