@@ -245,4 +245,6 @@ fn negative_us_government_as_a_customer() {
     silent(
         "If the Customer is an agency of the United States Government, the Software is provided with restricted rights and the Customer agrees to the terms of this licence.",
     );
+    // The same in traditional characters (the check reads the normalised words).
+    silent("如貴機關屬美國政府，則本軟體之使用、披露及複製應遵循本授權條款之有限權利規定。");
 }

@@ -693,7 +693,8 @@ impl Analysis {
                 .regime
                 .is_some_and(|r| rules.lexicon.regimes[r as usize].id == "us-government")
                 && {
-                    let w = h.span.text(text).to_ascii_lowercase();
+                    let w =
+                        comity_rules::script::to_simplified(h.span.text(text)).to_ascii_lowercase();
                     w.ends_with("government") || w.starts_with("government") || w == "美国政府"
                 };
             if ids.is_us_measure(h.group) && (!bare_government || measure_context) {
