@@ -85,6 +85,11 @@ fn class4_use_lists_refusals_and_exclusions() {
         "{:?}",
         f.iter().map(|f| (&f.code, f.sentence)).collect::<Vec<_>>()
     );
+    // A bare item with no lead-in in the text (an excerpt of such a list).
+    fires(
+        "(c) host or transmit any technical data controlled under the International Traffic in Arms Regulations;",
+    );
+    fires("（三）向受美國全面制裁之地區提供本服務；");
     // The provider's refusal.
     fires("凡汇款涉及美国财政部海外资产控制办公室制裁的国家，本行不予办理。");
     // No cover.

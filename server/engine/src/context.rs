@@ -134,3 +134,33 @@ pub fn heading_reads_as_paragraph(doc: &Document, b: usize) -> bool {
     let t = block.span.text(doc.text()).trim();
     t.split_whitespace().count() >= 25 && (t.ends_with('.') || t.ends_with('。'))
 }
+
+/// Whether `sentence` of block `b` is a bare item of an enumeration of acts:
+/// an item (`(d)`, `（四）`) that opens with a verb in the lower case, or is
+/// Chinese, and ends with a semicolon or "; or": "(d) transact with any
+/// person on the SDN List;". Such an item is one of a list of prohibited
+/// (or required) uses even where its lead-in is not in the text.
+pub fn bare_item(doc: &Document, b: usize, sentence: Span) -> bool {
+    let block = &doc.blocks()[b];
+    if !matches!(block.kind, BlockKind::ListItem | BlockKind::Clause) {
+        return false;
+    }
+    let text = sentence.text(doc.text()).trim();
+    // The item's own marker, when the sentence starts with it.
+    let rest = match text.chars().next() {
+        Some('(') => text.find(')').map_or(text, |i| &text[i + 1..]),
+        Some('（') => text
+            .find('）')
+            .map_or(text, |i| &text[i + '）'.len_utf8()..]),
+        _ => text,
+    }
+    .trim_start();
+    let opens = rest
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || comity_text::is_cjk(c));
+    let ends = [";", "；", "; or", "; and", ", or", "；或"]
+        .iter()
+        .any(|e| text.ends_with(e));
+    opens && ends
+}

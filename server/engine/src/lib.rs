@@ -462,6 +462,8 @@ pub fn lint_block(
         }
         if let Some(lead) = lead_in {
             context::apply_lead_in(doc, rules, lead, &mut signals);
+        } else if context::bare_item(doc, b, sentence) {
+            signals.inherit(rules.lexicon.id("use_restriction"), sentence);
         }
         out.extend(evaluate(
             doc, rules, settings, analysis, &signals, b, sentence,

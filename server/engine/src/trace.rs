@@ -22,6 +22,9 @@ pub struct SentenceTrace {
     pub found: Vec<(String, String)>,
     /// Groups found in the headings above the sentence.
     pub headings: Vec<String>,
+    /// What the sentence took from its context (a measure named earlier,
+    /// a list's lead-in).
+    pub context: Vec<String>,
     /// Why the sentence was not read further, or was set aside.
     pub skipped: Option<String>,
     /// The first rule (by priority) that matched and its alternative (1-based).
@@ -51,12 +54,16 @@ pub fn trace(doc: &Document, rules: &RuleSet, settings: &Settings) -> Vec<Senten
     let mut out = Vec::new();
     for (b, block) in doc.blocks().iter().enumerate() {
         let unit = block.body.unwrap_or(block.span);
+        // The same context steps as `lint_block`.
+        let lead_in = super::context::lead_in(doc, b);
+        let mut carry: Option<super::context::Carry> = None;
         for sentence in doc.sentences(unit) {
             let mut t = SentenceTrace {
                 span: sentence,
                 text: sentence.text(text).to_string(),
                 found: Vec::new(),
                 headings: Vec::new(),
+                context: Vec::new(),
                 skipped: None,
                 matched: None,
                 also: Vec::new(),
@@ -79,7 +86,9 @@ pub fn trace(doc: &Document, rules: &RuleSet, settings: &Settings) -> Vec<Senten
                 out.push(t);
                 continue;
             }
-            if !candidates.contains(&b) || !analysis.has_trigger_in(sentence) {
+            if !candidates.contains(&b)
+                || !super::context::worth_reading(&analysis, &carry, sentence)
+            {
                 t.skipped = Some(
                     "no trigger word, tainted defined term or unresolved sanctions term in the sentence"
                         .into(),
@@ -87,7 +96,21 @@ pub fn trace(doc: &Document, rules: &RuleSet, settings: &Settings) -> Vec<Senten
                 out.push(t);
                 continue;
             }
-            let signals = analysis.signals(doc, rules, b, sentence);
+            let mut signals = analysis.signals(doc, rules, b, sentence);
+            match &carry {
+                Some(c) if c.apply(&mut signals) => {
+                    t.context
+                        .push("takes the US measure named earlier in its paragraph".into());
+                }
+                _ => carry = super::context::Carry::from(&signals).or(carry),
+            }
+            if let Some(lead) = lead_in {
+                super::context::apply_lead_in(doc, rules, lead, &mut signals);
+                t.context.push("reads its list's lead-in".into());
+            } else if super::context::bare_item(doc, b, sentence) {
+                signals.inherit(rules.lexicon.id("use_restriction"), sentence);
+                t.context.push("a bare item of a list of uses".into());
+            }
             for (g, s) in signals.present() {
                 t.found
                     .push((rules.lexicon.name(g).to_string(), s.text(text).to_string()));
@@ -190,6 +213,9 @@ pub fn render(traces: &[SentenceTrace]) -> String {
         }
         if !t.headings.is_empty() {
             let _ = writeln!(s, "  headings: {}", t.headings.join(", "));
+        }
+        if !t.context.is_empty() {
+            let _ = writeln!(s, "  context: {}", t.context.join("; "));
         }
         if let Some(why) = &t.skipped {
             let _ = writeln!(s, "  not flagged: {why}");
