@@ -231,6 +231,10 @@ fn negative_sanctioned_person_defined_by_swiss_or_eu_lists() {
     silent(
         "\"Sanctioned Person\" means a person listed under sanctions adopted by the Swiss State Secretariat for Economic Affairs (SECO) or by the European Union.\n\nThe Borrower shall not lend to any Sanctioned Person.",
     );
+    // In one paragraph: the next sentence takes no US measure from it.
+    silent(
+        "\"Sanctioned Person\" means any person on the list kept by the Swiss State Secretariat for Economic Affairs under the Federal Act on International Sanctions. No Obligor shall make any Loan proceeds available to a Sanctioned Person.",
+    );
 }
 
 #[test]

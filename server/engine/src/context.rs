@@ -32,8 +32,19 @@ pub struct Carry {
 impl Carry {
     /// What `signals` (a sentence with a US measure) carries forward.
     pub fn from(signals: &Signals) -> Option<Carry> {
-        let s = signals.span_of(signals.ids.us_nexus)?;
-        let _ = s;
+        signals.span_of(signals.ids.us_nexus)?;
+        // The identity of the measure carries even from a sentence that
+        // binds no one (a negation, a recital): "such laws" still means it.
+        // Not from one whose measure is another jurisdiction's, or from news
+        // or commentary.
+        let why = signals.suppressed_globally().unwrap_or("");
+        if why.contains("jurisdiction other than the US")
+            || why.contains("news")
+            || why.contains("commentary")
+            || why.contains("UN Security Council")
+        {
+            return None;
+        }
         Some(Carry {
             regime: signals.regime.clone().unwrap_or_default(),
         })
