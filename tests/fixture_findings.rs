@@ -115,7 +115,7 @@ fn neutral_clauses_stay_quiet() {
         ),
     ] {
         let (doc, findings) = findings_of(file);
-        // A phrase no longer in the fixture is a failure, not a skip.
+        // A case whose text has left the fixture is a failure, not a skip.
         let at = doc
             .text()
             .find(quiet)
