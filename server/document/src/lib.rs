@@ -13,7 +13,7 @@ mod numbering;
 mod parties;
 mod pieces;
 mod plain;
-pub mod sentences;
+mod sentences;
 mod terms;
 
 use std::fmt;
