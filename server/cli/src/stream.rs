@@ -13,8 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::args::CheckArgs;
 use super::contexts::Contexts;
 use super::{EXIT_ERROR, FailOn};
-use comity_document::Document;
-use comity_engine::{lint_prefiltered, prefilter};
+use comity_engine::check_text;
 use comity_finding::{Applicability, Finding, Severity};
 use comity_text::Lang;
 
@@ -237,15 +236,8 @@ fn answer(
         }
     }
     // Most clauses of a library name no foreign measure: not parsed.
-    let Some(pre) = prefilter(&input.text, rules) else {
-        return Some(Answer::Findings(input.id, Vec::new(), false));
-    };
-    let doc = Document::parse_once(input.text);
-    let findings = lint_prefiltered(&doc, rules, &settings, pre);
+    let (text, findings) = check_text(input.text, rules, &settings);
     let failing = findings.iter().any(|f| f.severity >= fail_on);
-    let out = findings
-        .iter()
-        .map(|f| out_finding(doc.text(), f))
-        .collect();
+    let out = findings.iter().map(|f| out_finding(&text, f)).collect();
     Some(Answer::Findings(input.id, out, failing))
 }
