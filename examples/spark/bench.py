@@ -103,33 +103,44 @@ def single(comity, path, threads):
         after.children_system - before.children_system)
 
 
-def spark(comity, path, cores, runs, work):
-    """(wall, CPU seconds) of the --jsonl job, the best of `runs` runs after a
-    warm-up, in one Spark session (the JVM start is not counted). CPU counts
-    the driver, the JVM, the Python workers and the comity processes."""
+def spark(comity, path, cores, runs, work, breakdown=False):
+    """{name: (wall, CPU seconds)}: the --jsonl job ("job"), the best of
+    `runs` runs after a warm-up, in one Spark session (the JVM start is not
+    counted). CPU counts the driver, the JVM, the Python workers and the
+    comity processes. With `breakdown`, parts of the job alone too: reading
+    the file in the JVM ("read"), the counting pass that numbers the lines
+    ("number"), and the lines through a Python worker and back out to part
+    files without comity ("python")."""
     code = f"""
 import json, os, sys, time, shutil
 sys.path.insert(0, {HERE!r})
 import comity_spark as cs
+from bench import tree_cpu
 from pyspark.sql import SparkSession
 spark = (cs.local_mode(SparkSession.builder.master("local[{cores}]"))
          .config("spark.ui.enabled", "false")
          .config("spark.ui.showConsoleProgress", "false").getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
 sc = spark.sparkContext
-sc.addPyFile({os.path.join(HERE, "comity_spark.py")!r})
 comity = cs.Comity(sc, {comity!r}, threads=1)
-sys.path.insert(0, {HERE!r})
-from bench import tree_cpu
-times = []
-for run in range({runs} + 1):
-    out = {work!r} + "/spark-out-%d" % run
-    cpu = tree_cpu(os.getpid())
-    t = time.perf_counter()
-    cs.check_jsonl(sc, comity, {path!r}, out, partitions={cores})
-    times.append((time.perf_counter() - t, tree_cpu(os.getpid()) - cpu))
-    shutil.rmtree(out)
-print(json.dumps(times[1:]))
+path, out = {path!r}, {work!r} + "/spark-out"
+jobs = {{"job": lambda: cs.check_jsonl(sc, comity, path, out, partitions={cores})}}
+if {breakdown!r}:
+    jobs["read"] = lambda: sc.textFile(path, {cores}).count()
+    jobs["number"] = lambda: sc.textFile(path, {cores}).mapPartitions(
+        lambda it: [sum(1 for _ in it)]).collect()
+    jobs["python"] = lambda: sc.textFile(path, {cores}).map(lambda l: l).saveAsTextFile(out)
+best = {{}}
+for name, job in jobs.items():
+    times = []
+    for run in range({runs} + 1):
+        cpu = tree_cpu(os.getpid())
+        t = time.perf_counter()
+        job()
+        times.append((time.perf_counter() - t, tree_cpu(os.getpid()) - cpu))
+        shutil.rmtree(out, ignore_errors=True)
+    best[name] = min(times[1:])  # by wall time
+print(json.dumps(best))
 spark.stop()
 """
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
@@ -137,7 +148,7 @@ spark.stop()
         [sys.executable, "-c", code], env=env, check=True,
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
-    return min(json.loads(out.stdout.strip().splitlines()[-1]))  # by wall time
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main():
@@ -162,9 +173,17 @@ def main():
             wall, cpu = min(single(comity, path, threads) for _ in range(a.runs))
             base[threads] = (a.clauses / wall, a.clauses / cpu)
             rows.append((f"one process, `--threads {threads}`", threads, wall, cpu))
+        parts = {}
         for cores in (1, 2):
-            wall, cpu = spark(comity, path, cores, a.runs, work)
+            got = spark(comity, path, cores, a.runs, work, breakdown=cores == 1)
+            wall, cpu = got.pop("job")
+            parts = parts or got
             rows.append((f"Spark `local[{cores}]`, {cores} partition(s)", cores, wall, cpu))
+        with open(path, "rb") as f:
+            answers = subprocess.run(
+                [comity, "check", "--input", "jsonl", "--exit-zero", "-"],
+                stdin=f, stdout=subprocess.PIPE, check=True,
+            ).stdout
 
         print(f"{a.clauses:,} clauses ({mib:.0f} MiB of JSONL), best of {a.runs} runs, "
               f"{os.cpu_count()} cores on the machine, load average "
@@ -180,6 +199,10 @@ def main():
         s1 = next(w for n, c, w, _ in rows if n.startswith("Spark") and c == 1)
         s2 = next(w for n, c, w, _ in rows if n.startswith("Spark") and c == 2)
         print(f"\nSpark, 1 → 2 local cores: {s1 / s2:.2f}× the throughput (wall clock)")
+        print(f"\nThe answers: {len(answers) / 2**20:.0f} MiB "
+              f"({len(answers) / os.path.getsize(path):.1f}× the input).")
+        print("Parts of the local[1] job run alone (wall s, CPU s): " + ", ".join(
+            f"{name} {w:.2f} / {c:.2f}" for name, (w, c) in parts.items()))
 
 
 if __name__ == "__main__":

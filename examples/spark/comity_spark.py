@@ -118,10 +118,15 @@ def comity_answers(keyed_lines, binary, threads=1, config=None):
     errors = threading.Thread(target=drain_stderr, daemon=True)
     feeder.start()
     errors.start()
-    for out in proc.stdout:
-        # An answer is written only after its line was read, so its key is
-        # already queued.
-        yield pending.popleft(), out.decode("utf-8").rstrip("\n")
+    try:
+        for out in proc.stdout:
+            # An answer is written only after its line was read, so its key
+            # is already queued.
+            yield pending.popleft(), out.decode("utf-8").rstrip("\n")
+    except GeneratorExit:
+        proc.kill()  # the consumer stopped early (e.g. take(n))
+        proc.wait()
+        raise
     proc.wait()
     feeder.join()
     errors.join()
@@ -166,6 +171,9 @@ class Comity:
         shipped = sc.getConf().get("spark.files", "")
         if not any(os.path.basename(f) == name for f in shipped.split(",") if f):
             sc.addFile(binary)  # as --files would
+        if __name__ != "__main__":
+            # Imported by another job: the tasks import this module too.
+            sc.addPyFile(os.path.abspath(__file__))
         self.name = name
         self.threads = threads
         self.config = None
