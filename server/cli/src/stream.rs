@@ -297,17 +297,17 @@ fn answer(
 }
 
 /// The text of a `.docx` sent as base64 on a stream line.
-fn docx_from_base64(b64: &str) -> Result<crate::input::docx::DocxText, String> {
+fn docx_from_base64(b64: &str) -> Result<comity_workspace::input::docx::DocxText, String> {
     let bytes = decode_base64(b64)
         .map_err(|at| format!("docx_base64: not valid base64 (bad character at position {at})"))?;
-    if bytes.len() as u64 > crate::input::docx::MAX_DOCX_BYTES {
+    if bytes.len() as u64 > comity_workspace::input::docx::MAX_DOCX_BYTES {
         return Err(format!(
             "docx_base64: {} bytes, more than the {} allowed",
             bytes.len(),
-            crate::input::docx::MAX_DOCX_BYTES
+            comity_workspace::input::docx::MAX_DOCX_BYTES
         ));
     }
-    crate::input::docx::docx_text(std::path::Path::new("docx_base64"), &bytes)
+    comity_workspace::input::docx::docx_text(std::path::Path::new("docx_base64"), &bytes)
         .map_err(|e| e.to_string())
 }
 
