@@ -103,6 +103,20 @@ def single(comity, path, threads):
         after.children_system - before.children_system)
 
 
+def ceiling(comity, path):
+    """How many cores the machine gives now: two 1-thread processes at once,
+    each on the whole file, against one alone (2.0 on an idle machine)."""
+    cmd = [comity, "check", "--input", "jsonl", "--exit-zero", "--threads", "1", path]
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+    one = time.perf_counter() - t
+    t = time.perf_counter()
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL) for _ in range(2)]
+    for p in procs:
+        p.wait()
+    return 2 * one / (time.perf_counter() - t)
+
+
 def spark(comity, path, cores, runs, work, breakdown=False):
     """{name: (wall, CPU seconds)}: the --jsonl job ("job"), the best of
     `runs` runs after a warm-up, in one Spark session (the JVM start is not
@@ -173,6 +187,7 @@ def main():
             wall, cpu = min(single(comity, path, threads) for _ in range(a.runs))
             base[threads] = (a.clauses / wall, a.clauses / cpu)
             rows.append((f"one process, `--threads {threads}`", threads, wall, cpu))
+        limit = max(ceiling(comity, path) for _ in range(a.runs))
         parts = {}
         for cores in (1, 2):
             got = spark(comity, path, cores, a.runs, work, breakdown=cores == 1)
@@ -198,7 +213,9 @@ def main():
                   f"| {eff / base[cores][1]:.2f} |")
         s1 = next(w for n, c, w, _ in rows if n.startswith("Spark") and c == 1)
         s2 = next(w for n, c, w, _ in rows if n.startswith("Spark") and c == 2)
-        print(f"\nSpark, 1 → 2 local cores: {s1 / s2:.2f}× the throughput (wall clock)")
+        print(f"\nSpark, 1 → 2 local cores: {s1 / s2:.2f}× the throughput (wall clock); "
+              f"one process, 1 → 2 threads: {rows[0][2] / rows[1][2]:.2f}×; machine ceiling "
+              f"(two 1-thread processes at once against one): {limit:.2f}×")
         print(f"\nThe answers: {len(answers) / 2**20:.0f} MiB "
               f"({len(answers) / os.path.getsize(path):.1f}× the input).")
         print("Parts of the local[1] job run alone (wall s, CPU s): " + ", ".join(
