@@ -69,6 +69,11 @@ pub struct CheckArgs {
     /// Report suppression comments that match no finding.
     #[arg(long)]
     pub report_unused: bool,
+    /// Parse every draft whole, without the batch fast path (as the
+    /// environment variable COMITY_NO_FAST_PATH=1 does), to bisect a
+    /// difference between `check` and the editor.
+    #[arg(long, hide = true)]
+    pub no_fast_path: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -285,6 +290,9 @@ fn join_errors(errs: Vec<crate::rules::RuleError>) -> String {
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
+    if args.no_fast_path {
+        crate::document::set_fast_path(false);
+    }
     // `--threads 1` holds the whole run to one thread at a time: a hook
     // or CI job that asks for it gets one core's worth of work, and the
     // throughput it sees is one core's. Otherwise a helper thread does the

@@ -5,6 +5,7 @@
 mod blocks;
 mod clauses;
 mod elide;
+mod fast_path;
 mod lang;
 mod numbering;
 mod parties;
@@ -19,6 +20,7 @@ use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 pub use blocks::{Block, BlockKind, DefinitionForm, DefinitionSite, Marker, MarkerToken};
 pub use clauses::{Clause, ClauseId, ClauseKind};
+pub use fast_path::{fast_path_enabled, set_fast_path};
 pub use lang::{Lang, LangCounts, has_cjk, is_cjk, lang_of};
 pub use numbering::NumberStyle;
 pub use parties::{GoverningLaw, HintKind, Jurisdiction, JurisdictionHint, Party};
@@ -325,7 +327,10 @@ fn parse_pieces(text: &str, cuts: &[usize], keep: bool) -> (Vec<Block>, Vec<Piec
             let (start, end) = (w[0], w[1]);
             let part = &text[start..end];
             let mut blocks = Vec::new();
-            if !keep && let Some(mut short) = elide::Elided::of(part) {
+            if !keep
+                && fast_path_enabled()
+                && let Some(mut short) = elide::Elided::of(part)
+            {
                 // (Nothing to parse when every group was read without the parser.)
                 if short.text.bytes().any(|b| b != b'\n') {
                     let tree = with_parser(|p| parse_text(p, &short.text, None));
