@@ -79,13 +79,13 @@ fn the_labelled_corpus_streams_the_same_without_the_fast_path() {
 #[test]
 fn the_switch_turns_the_fast_path_off() {
     // (Set explicitly: the environment of `cargo test` is not known here.)
-    comity::document::set_fast_path(false);
-    assert!(!comity::document::fast_path_enabled());
+    comity_document::set_fast_path(false);
+    assert!(!comity_document::fast_path_enabled());
     let text =
         "1.1 The Supplier shall deliver the Goods under Clause 4.2.\n\n2.1 The Buyer pays.\n";
-    let off = comity::Document::parse_once(text);
-    comity::document::set_fast_path(true);
-    assert!(comity::document::fast_path_enabled());
-    let on = comity::Document::parse_once(text);
+    let off = comity_document::Document::parse_once(text);
+    comity_document::set_fast_path(true);
+    assert!(comity_document::fast_path_enabled());
+    let on = comity_document::Document::parse_once(text);
     assert_eq!(format!("{:?}", off.blocks()), format!("{:?}", on.blocks()));
 }

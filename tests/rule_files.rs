@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use comity::rules::{BUILTIN_RULE_FILES, RuleSet};
+use comity_rules::{BUILTIN_RULE_FILES, RuleSet};
 
 const DATA_FILES: [&str; 4] = [
     "lexicon.toml",
