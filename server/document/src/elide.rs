@@ -144,7 +144,12 @@ static XREF: LazyLock<Regex> = LazyLock::new(|| {
             r"|本(?:{documents})第?(?:[{cn}]+|[0-9]{{1,3}}(?:\.[0-9]{{1,3}})*)(?:{units_after})?",
             r"|附件(?:[{cn}]+|[0-9]{{1,3}}|[A-Z])",
         ),
-        keywords = vocabulary::CROSS_REFERENCE_KEYWORDS_REGEX.join("|"),
+        // (Groups in the fragments, `[Aa]nnex(es)?`, need not capture.)
+        keywords = vocabulary::CROSS_REFERENCE_KEYWORDS_REGEX
+            .iter()
+            .map(|k| k.replace('(', "(?:"))
+            .collect::<Vec<_>>()
+            .join("|"),
         cn = vocabulary::CN_NUMERALS,
         units = vocabulary::ZH_UNITS.join("|"),
         documents = vocabulary::ZH_DOCUMENTS.join("|"),
