@@ -59,6 +59,11 @@ pub struct CheckArgs {
     /// Report suppression comments that match no finding.
     #[arg(long)]
     pub report_unused: bool,
+    /// Parse every draft whole, without the batch fast path (as the
+    /// environment variable COMITY_NO_FAST_PATH=1 does), to bisect a
+    /// difference between `check` and the editor.
+    #[arg(long, hide = true)]
+    pub no_fast_path: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

@@ -11,6 +11,7 @@ pub mod fix;
 pub mod html;
 mod inputs;
 pub mod report;
+mod rules_test;
 pub mod sarif;
 mod sink;
 mod stream;
@@ -68,6 +69,11 @@ pub enum Command {
         /// ripgrep comparison in server/benches/bench.sh).
         #[arg(long, hide = true)]
         anchors: bool,
+        /// Run the examples of the rule files in DIR (a firm's own rules)
+        /// and print each one's result; exit 1 if one fails, 2 if a file
+        /// does not load.
+        #[arg(long, value_name = "DIR")]
+        test: Option<PathBuf>,
     },
     /// Measure precision and recall on a labelled JSONL file of clauses.
     Eval {
@@ -148,6 +154,9 @@ pub fn run(command: Command) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Outline { file, format } => outline(file, format),
         Command::Explain { code, lang } => explain::explain(&code, lang.lang()),
+        Command::Rules {
+            test: Some(dir), ..
+        } => rules_test::run(&dir),
         Command::Rules { anchors: true, .. } => explain::anchors(),
         Command::Rules { format, .. } => explain::rules(format),
         Command::Eval { file, format } => eval::run(&file, format),

@@ -6,6 +6,7 @@ mod blocks;
 mod clauses;
 mod edit;
 mod elide;
+mod fast_path;
 mod governing_law;
 mod jurisdiction;
 use comity_text::lang;
@@ -22,6 +23,7 @@ pub use blocks::{Block, BlockKind, DefinitionForm, DefinitionSite, Marker, Marke
 pub use clauses::{Clause, ClauseId, ClauseKind};
 use comity_text::Lang;
 pub use comity_text::LangCounts;
+pub use fast_path::{fast_path_enabled, set_fast_path};
 pub use edit::{EditError, EditSummary, HeadingChange};
 pub use governing_law::GoverningLaw;
 pub use jurisdiction::{HintKind, Jurisdiction, JurisdictionHint};

@@ -187,7 +187,10 @@ pub(crate) fn parse_pieces(text: &str, cuts: &[usize], keep: bool) -> (Vec<Block
             let (start, end) = (w[0], w[1]);
             let part = &text[start..end];
             let mut blocks = Vec::new();
-            if !keep && let Some(mut short) = elide::Elided::of(part) {
+            if !keep
+                && crate::fast_path_enabled()
+                && let Some(mut short) = elide::Elided::of(part)
+            {
                 // (Nothing to parse when every group was read without the parser.)
                 if short.text.bytes().any(|b| b != b'\n') {
                     let tree = with_parser(|p| parse_text(p, &short.text, None));
