@@ -173,11 +173,13 @@ pub fn build_finding(
         sentence
     };
 
-    let regime = signals
-        .regime
-        .clone()
-        .unwrap_or_else(|| say(lang, "a foreign measure", "外国措施"));
-    let mut message = f.message.get(lang).replace("{regime}", &regime);
+    let prc_party = matches!(analysis.nexus, Nexus::Present(_));
+    let mut message = render_message(
+        f.message.get(lang),
+        signals.regime.as_deref(),
+        prc_party,
+        lang,
+    );
     let mut related = Vec::new();
     if let Some(t) = signals.via_term {
         let term = &doc.terms()[t];
@@ -252,6 +254,47 @@ pub fn build_finding(
         suggestions: suggestions.into(),
         fingerprint,
     })
+}
+
+/// A rule's message for one finding: `{regime}` becomes the words the clause
+/// uses, quoted (“Entity List”), so that any name reads in the sentence;
+/// text between `{prc}` and `{/prc}` is kept only where a PRC party is
+/// involved (a Blocking Rules report, for instance, concerns only a PRC party).
+pub fn render_message(template: &str, regime: Option<&str>, prc_party: bool, lang: Lang) -> String {
+    let quoted = match regime {
+        Some(r) if r.starts_with('“') || r.starts_with('"') => r.to_string(),
+        Some(r) => format!("“{r}”"),
+        None => say(lang, "a foreign measure", "外国措施"),
+    };
+    let mut out = String::with_capacity(template.len() + quoted.len());
+    let mut rest = template;
+    while let Some(i) = rest.find("{prc}") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + "{prc}".len()..];
+        let (inner, tail) = match after.find("{/prc}") {
+            Some(j) => (&after[..j], &after[j + "{/prc}".len()..]),
+            None => (after, ""),
+        };
+        if prc_party {
+            out.push_str(inner);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    // With no name to quote, a parenthesis that only names it goes.
+    if regime.is_none()
+        && let Some(i) = out.find("{regime}")
+    {
+        let open = out[..i].rfind(['(', '（']);
+        let close = out[i..].find([')', '）']).map(|j| i + j);
+        if let (Some(a), Some(b)) = (open, close) {
+            let b = b + out[b..].chars().next().map_or(1, char::len_utf8);
+            let a = if out[..a].ends_with(' ') { a - 1 } else { a };
+            out.replace_range(a..b, "");
+        }
+    }
+    let out = out.replace("{regime}", &quoted);
+    out.trim_end().replace("  ", " ").replace(" .", ".")
 }
 
 fn translate_nexus(why: &str) -> String {

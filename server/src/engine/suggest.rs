@@ -33,7 +33,29 @@ pub fn suggestions(
     let text = doc.text();
     let original = sentence.text(text);
     let mut out = Vec::new();
+    // A definition's replacement must fit the defined term's type: a person
+    // ("Sanctioned Person", “受限制方”), a country, or a body of measures.
+    let wants_term = rule
+        .file
+        .replacements
+        .iter()
+        .any(|r| r.text.get(lang).contains("{term}"));
+    let term = wants_term.then(|| defined_term_opt(doc, analysis, original));
+    let kind = term
+        .as_ref()
+        .map(|t| term_kind(t.as_deref().unwrap_or("")))
+        .unwrap_or(TermKind::Measure);
     for r in &rule.file.replacements {
+        let fits = if r.id.starts_with("person-") {
+            kind == TermKind::Person
+        } else if r.id.starts_with("country-") {
+            kind == TermKind::Country
+        } else {
+            !r.text.get(lang).contains("{term}") || kind == TermKind::Measure
+        };
+        if !fits {
+            continue;
+        }
         let mut replacement = fill(r.text.get(lang), doc, analysis, original, lang);
         // Keep the sentence's own terminator style (a list item ending in ";").
         if original.trim_end().ends_with(';') && replacement.ends_with('.') {
@@ -45,6 +67,11 @@ pub fn suggestions(
         }
         let mut applicability = r.applicability;
         let mut note = r.risk.get(lang).to_string();
+        // A definition whose term could not be found is never written blind
+        // (two definitions would otherwise both become “Sanctions”).
+        if r.text.get(lang).contains("{term}") && matches!(term, Some(None)) {
+            applicability = Applicability::DisplayOnly;
+        }
         if lang == Lang::En
             && let Some(word) = undefined_capitalised(&replacement, doc, analysis, original)
         {
@@ -144,10 +171,97 @@ fn fill(template: &str, doc: &Document, analysis: &Analysis, original: &str, lan
     out
 }
 
+/// What a defined term names, so that its replacement definition fits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TermKind {
+    Person,
+    Country,
+    Measure,
+}
+
+/// "Sanctioned Person", "Restricted Party", “受限制方” are persons;
+/// "Sanctioned Country", “受制裁国家” are places; anything else is a body of
+/// measures ("Sanctions", “制裁法律”).
+pub fn term_kind(term: &str) -> TermKind {
+    let lower = term.to_lowercase();
+    let last = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .rfind(|w| !w.is_empty())
+        .unwrap_or("");
+    const PERSON_EN: &[&str] = &[
+        "person",
+        "persons",
+        "party",
+        "parties",
+        "entity",
+        "entities",
+        "individual",
+        "individuals",
+        "target",
+        "targets",
+        "counterparty",
+        "counterparties",
+        "lender",
+        "lenders",
+        "obligor",
+        "obligors",
+        "company",
+        "companies",
+    ];
+    const COUNTRY_EN: &[&str] = &[
+        "country",
+        "countries",
+        "territory",
+        "territories",
+        "jurisdiction",
+        "jurisdictions",
+        "region",
+        "regions",
+    ];
+    if PERSON_EN.contains(&last) {
+        return TermKind::Person;
+    }
+    if COUNTRY_EN.contains(&last) {
+        return TermKind::Country;
+    }
+    let t = term.trim();
+    if ["国家", "地区", "国", "法域"]
+        .iter()
+        .any(|s| t.ends_with(s))
+    {
+        return TermKind::Country;
+    }
+    if [
+        "方",
+        "人士",
+        "人员",
+        "主体",
+        "实体",
+        "个人",
+        "企业",
+        "公司",
+        "对象",
+        "贷款人",
+    ]
+    .iter()
+    .any(|s| t.ends_with(s))
+    {
+        return TermKind::Person;
+    }
+    TermKind::Measure
+}
+
 /// The term a definition sentence defines, for `{term}` in a replacement:
 /// the first definition (in document order, not inline) whose name the
 /// sentence quotes (“Name” or "Name") or starts with.
 fn defined_term(doc: &Document, analysis: &Analysis, original: &str, lang: Lang) -> String {
+    defined_term_opt(doc, analysis, original).unwrap_or_else(|| match lang {
+        Lang::En => "Sanctions".into(),
+        Lang::Zh => "制裁".into(),
+    })
+}
+
+fn defined_term_opt(doc: &Document, analysis: &Analysis, original: &str) -> Option<String> {
     let index = analysis.term_index(doc);
     let mut best: Option<usize> = None;
     let mut consider = |name: &str| {
@@ -175,10 +289,6 @@ fn defined_term(doc: &Document, analysis: &Analysis, original: &str, lang: Lang)
         consider(&original[..end]);
     }
     best.map(|i| doc.terms()[i].term.clone())
-        .unwrap_or_else(|| match lang {
-            Lang::En => "Sanctions".into(),
-            Lang::Zh => "制裁".into(),
-        })
 }
 
 /// Words the replacement capitalises that the draft neither defines nor uses.
