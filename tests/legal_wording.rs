@@ -301,3 +301,130 @@ fn mofcom_report_only_where_a_prc_party_is_involved() {
     assert!(!without.contains("MOFCOM within 30 days"), "{without}");
     assert!(!without.contains("{prc}") && !with.contains("{/prc}"));
 }
+
+// ---- C: facts and data (points 9–12) ----
+
+fn regimes() -> Vec<toml::Value> {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/clauses/regimes.toml"))
+            .expect("clauses/regimes.toml");
+    let v: toml::Value = toml::from_str(&text).expect("regimes.toml parses");
+    v["regimes"].as_array().unwrap().clone()
+}
+
+fn aliases(id: &str) -> Vec<String> {
+    let r = regimes()
+        .into_iter()
+        .find(|r| r["id"].as_str() == Some(id))
+        .unwrap_or_else(|| panic!("no regime {id}"));
+    ["en", "zh"]
+        .iter()
+        .flat_map(|k| {
+            r[*k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn lists_are_not_confused_with_each_other() {
+    let sdn = aliases("us-sdn");
+    for not_sdn in [
+        "Non-SDN",
+        "SSI List",
+        "Sectoral Sanctions Identifications List",
+        "OFAC lists",
+    ] {
+        assert!(
+            !sdn.iter().any(|a| a == not_sdn),
+            "{not_sdn} is not the SDN List"
+        );
+    }
+    let cmic = aliases("us-ns-cmic");
+    for dod in [
+        "1260H",
+        "Section 1260H",
+        "Chinese military companies",
+        "中国军事企业",
+    ] {
+        assert!(
+            !cmic.iter().any(|a| a == dod),
+            "{dod} is the DoD 1260H list, not NS-CMIC"
+        );
+        assert!(aliases("us-dod-1260h").iter().any(|a| a == dod));
+    }
+    let dpl = aliases("us-dpl");
+    assert!(
+        !dpl.iter().any(|a| a.contains("Debarred")),
+        "the Debarred List is the State Department's"
+    );
+    assert!(
+        aliases("us-state-debarred")
+            .iter()
+            .any(|a| a == "Debarred Parties List")
+    );
+}
+
+#[test]
+fn rule_texts_state_facts_as_the_sources_do() {
+    let rules = RuleSet::builtin();
+    let t04 = &rules.rule("T04").unwrap().file;
+    assert!(t04.why.en.contains("refused to sign") && t04.why.en.contains("reported"));
+    assert!(!t04.why.en.contains("carrier"));
+    assert!(
+        !t04.us_side.en.contains("items on the Entity List"),
+        "the Entity List lists parties"
+    );
+    let t06 = &rules.rule("T06").unwrap().file;
+    assert!(t06.us_side.en.contains("knowledge-based"));
+    let t14 = &rules.rule("T14").unwrap().file;
+    assert!(t14.why.en.contains("reportedly issued") && !t14.why.en.contains("must report"));
+    let t15 = &rules.rule("T15").unwrap().file;
+    let arts: Vec<&str> = t15
+        .citations
+        .iter()
+        .filter(|c| c.instrument == "prc-civil-code")
+        .map(|c| c.article.as_str())
+        .collect();
+    assert!(arts.contains(&"180") && arts.contains(&"533"), "{arts:?}");
+}
+
+#[test]
+fn prohibition_order_targets_by_full_name_and_stated_as_reported() {
+    let rules = RuleSet::builtin();
+    for o in &rules.orders {
+        for t in &o.targets {
+            for a in t.en.iter() {
+                assert!(
+                    a.split_whitespace().count() >= 3,
+                    "{a}: a target is named in full"
+                );
+            }
+        }
+    }
+    let settings = Settings::default();
+    let hydraulics = Document::parse(
+        "The Supplier shall not source hydraulic cylinders from Hengli or from any person on the SDN List.".to_string(),
+    );
+    for f in lint(&hydraulics, rules, &settings) {
+        assert!(
+            !f.reasons.iter().any(|r| r.contains("prohibition order")),
+            "bare “Hengli” matched the order: {:?}",
+            f.reasons
+        );
+    }
+    let refinery = Document::parse(
+        "Seller shall not sell or supply any Products to Hengli Petrochemical (Dalian) Refinery Co., Ltd. because it is on the SDN List.".to_string(),
+    );
+    let f = lint(&refinery, rules, &settings);
+    let po: Vec<_> = f
+        .iter()
+        .flat_map(|f| f.reasons.iter())
+        .filter(|r| r.contains("prohibition order"))
+        .collect();
+    assert!(!po.is_empty(), "{f:#?}");
+    assert!(po.iter().all(|r| r.contains("reported")), "{po:?}");
+}

@@ -69,11 +69,22 @@ pub fn build_finding(
     let mut extra_citations: Vec<Citation> = Vec::new();
     if signals.has(ids.po_target) {
         severity = Severity::Error;
-        reasons.push(say(
-            lang,
-            "a MOFCOM prohibition order forbids complying with the US measure against this company",
-            "商务部禁令禁止遵守针对该企业的美国措施",
-        ));
+        // An order not yet checked against its announcement is stated as reported.
+        if rules.orders.iter().all(|o| o.verified) {
+            reasons.push(say(
+                lang,
+                "a MOFCOM prohibition order forbids complying with the US measure against this company",
+                "商务部禁令禁止遵守针对该企业的美国措施",
+            ));
+        } else {
+            let dates: Vec<&str> = rules.orders.iter().map(|o| o.date.as_str()).collect();
+            let dates = dates.join(", ");
+            reasons.push(say(
+                lang,
+                &format!("a MOFCOM prohibition order, reported on {dates} (announcement not verified), reportedly forbids complying with the US measure against this company"),
+                &format!("据报道，商务部于{dates}发布禁令（公告原文尚未核实），禁止遵守针对该企业的美国措施"),
+            ));
+        }
         for order in &rules.orders {
             let r = crate::rules::CitationRef {
                 instrument: order.instrument.clone(),
