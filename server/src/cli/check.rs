@@ -69,6 +69,10 @@ pub struct CheckArgs {
     /// Report suppression comments that match no finding.
     #[arg(long)]
     pub report_unused: bool,
+    /// List the findings that suppression comments removed, as info, with the
+    /// comment and reason (carve-out downgrades always name their clause).
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -309,7 +313,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     if is_long_run(&inputs) {
         contexts.long_run();
     }
-    let report_unused = args.report_unused;
+    let report_unused = (args.report_unused, args.show_suppressed);
     let progress = progress_bar(&args, inputs.len());
     if matches!(args.format, Format::Human | Format::Jsonl | Format::Github)
         && !args.fix
@@ -541,7 +545,7 @@ fn stream(
     // Each worker lints a file, renders its report and hands it to the
     // sink, which writes out the reports that are next in order: no thread
     // waits for another to write.
-    let report_unused = args.report_unused;
+    let report_unused = (args.report_unused, args.show_suppressed);
     jobs.into_iter().par_bridge().for_each(|(k, i)| {
         if sink.lock().expect("report lock").failed.is_some() {
             return;
@@ -877,7 +881,8 @@ pub(crate) fn error_result(path: &str, message: String) -> FileResult {
     }
 }
 
-fn lint_input(input: &Input, contexts: &Contexts, report_unused: bool) -> FileResult {
+/// `flags`: report unused suppressions, show suppressed findings.
+fn lint_input(input: &Input, contexts: &Contexts, flags: (bool, bool)) -> FileResult {
     let mut docx = None;
     let (name, read) = match input {
         Input::File(p) if FileKind::of(p) == Some(FileKind::Docx) => {
@@ -918,7 +923,8 @@ fn lint_input(input: &Input, contexts: &Contexts, report_unused: bool) -> FileRe
         Some(pre) => {
             let doc = Document::parse_once(text);
             let mut settings = ctx.settings.clone();
-            settings.report_unused_suppressions |= report_unused;
+            settings.report_unused_suppressions |= flags.0;
+            settings.show_suppressed |= flags.1;
             let findings = engine::lint_prefiltered(&doc, &ctx.rules, &settings, pre);
             (doc.into_text(), findings)
         }

@@ -23,7 +23,7 @@ use crate::finding::Finding;
 use crate::rules::RuleSet;
 
 pub use analysis::{Analysis, Signals};
-pub use settings::{Nexus, PartyProfile, ProfileParty, RuleSelection, Settings};
+pub use settings::{ActFor, Nexus, PartyProfile, ProfileParty, RuleSelection, Settings};
 
 /// The trigger words of a text, found before it is parsed: what
 /// [`lint_prefiltered`] starts from.
@@ -186,12 +186,7 @@ fn finish(
     carve_outs: &[grade::CarveOut],
 ) -> Vec<Finding> {
     grade::apply_carve_outs(carve_outs, &mut findings);
-    suppress::apply(
-        doc,
-        &mut findings,
-        settings.report_unused_suppressions,
-        &suppress::today(),
-    );
+    suppress::apply_with(doc, &mut findings, settings, &suppress::today());
     findings
 }
 

@@ -23,6 +23,20 @@ pub fn carve_out_text(lang: Lang, party_capitalised: bool) -> String {
     }
 }
 
+/// The carve-out offered with a termination, withholding or excuse right:
+/// it restrains the right itself, not only obligations.
+pub fn right_carve_out_text(lang: Lang, party_capitalised: bool) -> String {
+    match lang {
+        Lang::En => {
+            let party = if party_capitalised { "Party" } else { "party" };
+            format!(
+                "No {party} may exercise a right under this clause because the other {party}, or a person connected with it, has been listed or designated under a foreign measure, or where exercising it would breach, or expose that {party} to liability under, any law applicable to it, including the PRC Anti-Foreign Sanctions Law and the MOFCOM Blocking Rules."
+            )
+        }
+        Lang::Zh => "任何一方均不得因另一方或与其有关联的主体被外国措施列名或指定而行使本条项下的权利；行使该权利将违反其适用法律（包括《中华人民共和国反外国制裁法》及《阻断外国法律与措施不当域外适用办法》）或使其因此承担法律责任的，亦不得行使。".to_string(),
+    }
+}
+
 pub fn suggestions(
     doc: &Document,
     analysis: &Analysis,
@@ -88,7 +102,13 @@ pub fn suggestions(
             note,
         });
     }
-    let carve = carve_out_text(lang, analysis.party_capitalised);
+    // For a discretionary right (terminate, withhold, be excused), a carve-out
+    // of obligations restrains nothing: offer one that restrains the right.
+    let carve = if matches!(rule.code(), "T04" | "T05" | "T15") {
+        right_carve_out_text(lang, analysis.party_capitalised)
+    } else {
+        carve_out_text(lang, analysis.party_capitalised)
+    };
     let sep = if lang == Lang::En { " " } else { "" };
     out.push(Suggestion {
         title: match lang {

@@ -114,5 +114,4 @@ pub fn render_placeholders(text: &str, lang: Lang) -> String {
         out = format!("[The {rest}");
     }
     out.replace(". [the ", ". [The ")
-        .replace("; [the ", "; [the ")
 }
