@@ -3,10 +3,10 @@
 //! for the party who needs it; a waiver of the law's remedies is a finding of
 //! its own and lowers nothing.
 
-use comity::document::Document;
-use comity::engine::{Settings, lint};
-use comity::finding::{Finding, Severity};
-use comity::rules::RuleSet;
+use comity_document::Document;
+use comity_engine::{Settings, lint};
+use comity_finding::{Finding, Severity};
+use comity_rules::RuleSet;
 
 fn run(text: &str) -> Vec<Finding> {
     let doc = Document::parse(text.to_string());

@@ -6,7 +6,7 @@ use std::io::BufReader;
 #[test]
 fn corpus_precision_and_recall_per_language() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/labelled.jsonl");
-    let eval = comity::cli::evaluate(BufReader::new(std::fs::File::open(path).unwrap()));
+    let eval = comity_cli::evaluate(BufReader::new(std::fs::File::open(path).unwrap()));
     assert!(eval.errors.is_empty(), "{:?}", eval.errors);
     let mut report = String::new();
     for (lang, c) in &eval.by_language {

@@ -2,8 +2,8 @@
 //! every span lies on character boundaries inside the text, and a document
 //! updated by incremental edits equals one parsed from scratch.
 
-use comity::Document;
-use comity::Span;
+use comity_document::Document;
+use comity_text::Span;
 use proptest::prelude::*;
 
 fn check_spans(doc: &Document) {
@@ -664,10 +664,10 @@ fn party_context_window_ends_on_a_char_boundary() {
         );
         let doc = Document::parse(text.as_str());
         check_spans(&doc);
-        let _ = comity::lint(
+        let _ = comity_engine::lint(
             &doc,
-            comity::RuleSet::builtin(),
-            &comity::Settings::default(),
+            comity_rules::RuleSet::builtin(),
+            &comity_engine::Settings::default(),
         );
     }
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use comity::input::docx::docx_text;
+use comity_workspace::input::docx::docx_text;
 
 fn docx(parts: &[(&str, &str)]) -> Vec<u8> {
     let mut buf = std::io::Cursor::new(Vec::new());
@@ -99,7 +99,7 @@ fn numbered_lists_become_clause_numbers() {
         "tables keep their text: {}",
         d.text
     );
-    let doc = comity::Document::parse(d.text.clone());
+    let doc = comity_document::Document::parse(d.text.clone());
     let labels: Vec<_> = doc
         .clauses()
         .iter()

@@ -1,10 +1,10 @@
 //! The engine's incremental re-lint equals a lint from scratch, whatever the
 //! edits (CJK and emoji included).
 
-use comity::Span;
-use comity::document::Document;
-use comity::engine::{EditInfo, Settings, lint, lint_prefiltered, lint_state, prefilter, relint};
-use comity::rules::RuleSet;
+use comity_document::Document;
+use comity_engine::{EditInfo, Settings, lint, lint_prefiltered, lint_state, prefilter, relint};
+use comity_rules::RuleSet;
+use comity_text::Span;
 use proptest::prelude::*;
 
 fn piece() -> impl Strategy<Value = String> {
@@ -171,8 +171,9 @@ fn a_heading_edit_relints_the_clauses_under_it_when_its_signals_change() {
                 8.1 Buyer shall pay within 30 days.\n";
     let rules = RuleSet::builtin();
     let settings = Settings::default();
-    let codes =
-        |findings: &[comity::Finding]| findings.iter().map(|f| f.code.clone()).collect::<Vec<_>>();
+    let codes = |findings: &[comity_finding::Finding]| {
+        findings.iter().map(|f| f.code.clone()).collect::<Vec<_>>()
+    };
     for (old, new, expected) in [
         (
             "EXPORT CONTROL",

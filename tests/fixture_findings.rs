@@ -2,14 +2,14 @@
 //! against tests/fixtures-expected.md), including findings reached only
 //! through a defined term, which point at the definition.
 
-use comity::Document;
-use comity::engine::{Settings, lint};
-use comity::lines::LineIndex;
-use comity::rules::RuleSet;
+use comity_document::Document;
+use comity_engine::{Settings, lint};
+use comity_rules::RuleSet;
+use comity_text::lines::LineIndex;
 
-fn findings_of(name: &str) -> (Document, Vec<comity::Finding>) {
+fn findings_of(name: &str) -> (Document, Vec<comity_finding::Finding>) {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let source = comity::input::read_text_file(std::path::Path::new(&path)).unwrap();
+    let source = comity_workspace::input::read_text_file(std::path::Path::new(&path)).unwrap();
     let doc = Document::parse(source.text);
     let findings = lint(&doc, RuleSet::builtin(), &Settings::default());
     (doc, findings)
@@ -37,7 +37,7 @@ fn summary(name: &str) -> String {
             f.clause.as_deref().unwrap_or("-"),
             f.code,
             f.severity.as_str(),
-            comity::outline::excerpt(f.span.text(doc.text()), 70)
+            comity_workspace::outline::excerpt(f.span.text(doc.text()), 70)
         ));
     }
     out

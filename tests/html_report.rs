@@ -3,15 +3,15 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use comity::cli::html::write_html;
-use comity::cli::report::FileResult;
+use comity_cli::html::write_html;
+use comity_cli::report::FileResult;
 
 fn lint_text(path: &str, text: String) -> FileResult {
-    let doc = comity::Document::parse(text);
-    let findings = comity::engine::lint(
+    let doc = comity_document::Document::parse(text);
+    let findings = comity_engine::lint(
         &doc,
-        comity::rules::RuleSet::builtin(),
-        &comity::engine::Settings::default(),
+        comity_rules::RuleSet::builtin(),
+        &comity_engine::Settings::default(),
     );
     FileResult {
         path: path.to_string(),
@@ -27,13 +27,13 @@ fn lint_fixture(name: &str) -> FileResult {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name);
-    let source = comity::input::read_text_file(&path).expect("fixture is readable");
+    let source = comity_workspace::input::read_text_file(&path).expect("fixture is readable");
     lint_text(&format!("tests/fixtures/{name}"), source.text)
 }
 
 fn render(results: &[FileResult]) -> String {
     let mut out = Vec::new();
-    write_html(&mut out, results, comity::rules::RuleSet::builtin()).expect("writes");
+    write_html(&mut out, results, comity_rules::RuleSet::builtin()).expect("writes");
     String::from_utf8(out).expect("the report is UTF-8")
 }
 
@@ -119,7 +119,7 @@ fn report_of_the_fixtures_has_summary_clauses_marks_and_citations() {
 #[test]
 fn chinese_draft_cites_chinese_articles_and_uses_chinese_rule_text() {
     let r = lint_fixture("zh-procurement-contract.md");
-    let rule = comity::rules::RuleSet::builtin()
+    let rule = comity_rules::RuleSet::builtin()
         .rule(&r.findings[0].code)
         .expect("built-in rule");
     let html = render(std::slice::from_ref(&r));
@@ -127,7 +127,7 @@ fn chinese_draft_cites_chinese_articles_and_uses_chinese_rule_text() {
     assert!(html.contains("《中华人民共和国反外国制裁法》"));
     assert!(html.contains("lang=\"zh-CN\""));
     // "Why it is risky" in the finding's language.
-    let why = comity::cli::html::escape(rule.file.why.zh.trim());
+    let why = comity_cli::html::escape(rule.file.why.zh.trim());
     assert!(
         html.contains(&why),
         "the Chinese `why` of {} is shown",
@@ -159,8 +159,8 @@ fn text_from_the_draft_is_escaped() {
 
 #[test]
 fn findings_of_one_clause_form_one_group_and_unchecked_articles_are_paraphrases() {
-    use comity::Span;
-    use comity::finding::{Applicability, Citation, RelatedDefinition, Suggestion};
+    use comity_finding::{Applicability, Citation, RelatedDefinition, Suggestion};
+    use comity_text::Span;
     let text = "1. Definitions\n\n\"Sanctions\" means US sanctions.\n\n\
                 2. Compliance\n\n\
                 2.1 The Buyer shall comply with Sanctions. The Buyer shall screen all customers.\n";
@@ -168,14 +168,14 @@ fn findings_of_one_clause_form_one_group_and_unchecked_articles_are_paraphrases(
         let start = text.find(s).unwrap();
         Span::new(start, start + s.len())
     };
-    let finding = |code: &str, words: &str, sentence: &str| comity::Finding {
+    let finding = |code: &str, words: &str, sentence: &str| comity_finding::Finding {
         code: code.to_string(),
         slug: "test".to_string(),
-        severity: comity::Severity::Warning,
+        severity: comity_finding::Severity::Warning,
         span: at(words),
         sentence: at(sentence),
         clause: Some("2.1".to_string()),
-        lang: comity::document::Lang::En,
+        lang: comity_text::Lang::En,
         message: "A message with <b>markup</b>.".to_string(),
         reasons: vec!["a reason".to_string()],
         citations: vec![Citation {

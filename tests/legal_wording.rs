@@ -2,10 +2,11 @@
 //! register of every replacement, the placeholders `comity explain` shows,
 //! and what each reviewed replacement must keep.
 
-use comity::document::{Document, Lang};
-use comity::engine::{Settings, lint};
-use comity::finding::Applicability;
-use comity::rules::{RuleSet, docs};
+use comity_document::Document;
+use comity_engine::{Settings, lint};
+use comity_finding::Applicability;
+use comity_rules::{RuleSet, docs};
+use comity_text::Lang;
 
 fn rule_text(code: &str, id: &str, lang: Lang) -> String {
     let rules = RuleSet::builtin();
@@ -120,7 +121,7 @@ fn replacements_are_not_themselves_errors() {
                     .replace("[Defined Term]", "Sanctions");
                 let doc = Document::parse(text.clone());
                 for f in lint(&doc, rules, &settings) {
-                    if f.severity >= comity::finding::Severity::Error {
+                    if f.severity >= comity_finding::Severity::Error {
                         bad.push(format!(
                             "{} {} {lang:?}: {} {:?}",
                             rule.file.code, r.id, f.code, f.severity
@@ -194,7 +195,7 @@ fn t15_keeps_the_us_partys_own_excuse() {
     assert!(!en.contains("forbids it to follow"));
 }
 
-fn suggestions_for(text: &str, code: &str) -> Vec<comity::finding::Suggestion> {
+fn suggestions_for(text: &str, code: &str) -> Vec<comity_finding::Suggestion> {
     let rules = RuleSet::builtin();
     let doc = Document::parse(text.to_string());
     let findings = lint(&doc, rules, &Settings::default());
@@ -246,7 +247,7 @@ fn unsafe_fixes_never_write_two_identical_definitions() {
     let rules = RuleSet::builtin();
     let doc = Document::parse(text.to_string());
     let findings = lint(&doc, rules, &Settings::default());
-    let edits = comity::cli::fix::planned_edits(&findings, true);
+    let edits = comity_cli::fix::planned_edits(&findings, true);
     for (i, a) in edits.iter().enumerate() {
         for b in &edits[i + 1..] {
             assert_ne!(a.1, b.1, "the same wording written twice");

@@ -1,12 +1,13 @@
 //! Snapshot tests of what the engine sees in each fixture: every clause
 //! number, heading, definition and party. Review changes with `cargo insta review`.
 
-use comity::Document;
-use comity::outline::Outline;
+use comity_document::Document;
+use comity_workspace::outline::Outline;
 
 fn outline_of(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let source = comity::input::read_text_file(std::path::Path::new(&path)).expect("fixture reads");
+    let source = comity_workspace::input::read_text_file(std::path::Path::new(&path))
+        .expect("fixture reads");
     Outline::of(&Document::parse(source.text)).to_text()
 }
 
@@ -47,7 +48,7 @@ fn json_outline_has_a_stable_shape() {
         "{}/tests/fixtures/en-supply-agreement.md",
         env!("CARGO_MANIFEST_DIR")
     );
-    let source = comity::input::read_text_file(std::path::Path::new(&path)).unwrap();
+    let source = comity_workspace::input::read_text_file(std::path::Path::new(&path)).unwrap();
     let json = serde_json::to_value(Outline::of(&Document::parse(source.text))).unwrap();
     assert_eq!(json["version"], 1);
     assert_eq!(json["primary_language"], "en");

@@ -1,11 +1,12 @@
 //! Issue 21, points 13–16: governing law and forum, the "we act for"
 //! profile, and suppressed findings shown on request.
 
-use comity::config::Config;
-use comity::document::{Document, Jurisdiction, Lang};
-use comity::engine::{ActFor, Nexus, Settings, lint};
-use comity::finding::{Finding, Severity};
-use comity::rules::RuleSet;
+use comity_document::{Document, Jurisdiction};
+use comity_engine::{ActFor, Nexus, Settings, lint};
+use comity_finding::{Finding, Severity};
+use comity_rules::RuleSet;
+use comity_text::Lang;
+use comity_workspace::config::Config;
 
 const T04: &str = "The Seller may terminate this Agreement if the Buyer is added to the SDN List.";
 

@@ -1,9 +1,10 @@
 //! Every rule's own examples run as tests: the examples that must fire fire
 //! with the rule's code, and the near misses produce no finding at all.
 
-use comity::document::{Document, Lang};
-use comity::engine::{Settings, lint};
-use comity::rules::RuleSet;
+use comity_document::Document;
+use comity_engine::{Settings, lint};
+use comity_rules::RuleSet;
+use comity_text::Lang;
 
 #[test]
 fn builtin_library_loads() {

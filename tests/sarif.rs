@@ -5,10 +5,12 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use comity::cli::report::FileResult;
-use comity::cli::sarif::write_sarif;
-use comity::finding::Applicability;
-use comity::{Document, RuleSet, Settings};
+use comity_cli::report::FileResult;
+use comity_cli::sarif::write_sarif;
+use comity_document::Document;
+use comity_engine::Settings;
+use comity_finding::Applicability;
+use comity_rules::RuleSet;
 use serde_json::Value;
 
 const FIXTURES: &str = "tests/fixtures";
@@ -70,7 +72,7 @@ fn is_valid(log: &Value) -> bool {
 
 fn lint_text(path: &str, text: &str) -> FileResult {
     let doc = Document::parse(text);
-    let findings = comity::lint(&doc, RuleSet::builtin(), &Settings::default());
+    let findings = comity_engine::lint(&doc, RuleSet::builtin(), &Settings::default());
     FileResult {
         path: path.to_string(),
         text: Arc::new(doc.text().to_string()),
@@ -95,7 +97,7 @@ fn lint_fixtures() -> Vec<FileResult> {
         .iter()
         .map(|name| {
             let relative = format!("{FIXTURES}/{name}");
-            let source = comity::input::read_text_file(&manifest_path(&relative))
+            let source = comity_workspace::input::read_text_file(&manifest_path(&relative))
                 .unwrap_or_else(|e| panic!("{relative}: {e}"));
             lint_text(&relative, &source.text)
         })

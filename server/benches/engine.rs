@@ -9,8 +9,11 @@ mod corpus_gen;
 
 use std::sync::OnceLock;
 
-use comity::engine::{EditInfo, Settings, lint_state, relint};
-use comity::{Document, RuleSet, Span, lint};
+use comity_document::Document;
+use comity_engine::lint;
+use comity_engine::{EditInfo, Settings, lint_state, relint};
+use comity_rules::RuleSet;
+use comity_text::Span;
 use divan::Bencher;
 
 fn main() {

@@ -3,7 +3,8 @@
 //! incrementally edited document equals one parsed from scratch.
 #![no_main]
 
-use comity::{Document, Span};
+use comity_document::Document;
+use comity_text::Span;
 use libfuzzer_sys::fuzz_target;
 
 #[path = "common.rs"]

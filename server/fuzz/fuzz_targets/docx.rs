@@ -8,15 +8,15 @@ use std::path::Path;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(d) = comity::input::docx::docx_text(Path::new("fuzz.docx"), data) {
+    if let Ok(d) = comity_workspace::input::docx::docx_text(Path::new("fuzz.docx"), data) {
         for p in &d.paragraphs {
             assert!(p.offset <= d.text.len() && d.text.is_char_boundary(p.offset));
             let _ = d.locate(p.offset);
         }
-        let _ = comity::lint(
-            &comity::Document::parse(d.text),
-            comity::RuleSet::builtin(),
-            &comity::Settings::default(),
+        let _ = comity_engine::lint(
+            &comity_document::Document::parse(d.text),
+            comity_rules::RuleSet::builtin(),
+            &comity_engine::Settings::default(),
         );
     }
 });

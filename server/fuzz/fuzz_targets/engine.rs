@@ -2,7 +2,9 @@
 //! char boundaries, fixes applicable.
 #![no_main]
 
-use comity::{Document, RuleSet, Settings, lint};
+use comity_document::Document;
+use comity_engine::{Settings, lint};
+use comity_rules::RuleSet;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
@@ -20,6 +22,6 @@ fuzz_target!(|text: &str| {
             );
         }
     }
-    let edits = comity::cli::fix::planned_edits(&findings, true);
-    let _ = comity::cli::fix::apply_edits(t, &edits);
+    let edits = comity_cli::fix::planned_edits(&findings, true);
+    let _ = comity_cli::fix::apply_edits(t, &edits);
 });

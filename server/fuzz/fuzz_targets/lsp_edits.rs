@@ -4,8 +4,11 @@
 //! dictionary of edit texts below).
 #![no_main]
 
-use comity::engine::{EditInfo, lint, lint_state, relint};
-use comity::{Document, RuleSet, Settings, Span};
+use comity_engine::{EditInfo, lint, lint_state, relint};
+use comity_document::Document;
+use comity_engine::Settings;
+use comity_rules::RuleSet;
+use comity_text::Span;
 use libfuzzer_sys::fuzz_target;
 
 #[path = "common.rs"]
