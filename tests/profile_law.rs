@@ -127,3 +127,97 @@ fn show_suppressed_lists_what_a_comment_removed() {
             .any(|r| r.contains("line 1") && r.contains("approved by GC"))
     );
 }
+
+#[test]
+fn verbose_human_output_shows_why_cost_and_full_wording() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("draft.md");
+    std::fs::write(
+        &path,
+        "The Seller may terminate this Agreement if the Buyer is added to the SDN List.\n",
+    )
+    .unwrap();
+    let run = |v: bool| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_comity"));
+        c.args(["check", "--color", "never"]);
+        if v {
+            c.arg("-v");
+        }
+        let out = c.arg(&path).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let plain = run(false);
+    let verbose = run(true);
+    assert!(!plain.contains("US-side cost of deleting it"));
+    assert!(verbose.contains("why: "), "{verbose}");
+    assert!(
+        verbose.contains("US-side cost of deleting it: "),
+        "{verbose}"
+    );
+    // Every suggested wording, in full: the T04 replacement ends with its
+    // last sentence, not with "…".
+    assert!(
+        verbose.contains("the amount so paid is credited against the debt."),
+        "{verbose}"
+    );
+    for line in verbose.lines().filter(|l| l.contains("help:")) {
+        assert!(!line.trim_end().ends_with('…'), "{line}");
+    }
+}
+
+fn graded(text: &str, settings: &Settings) -> Vec<Finding> {
+    let doc = Document::parse(text.to_string());
+    lint(&doc, RuleSet::builtin(), settings)
+}
+
+#[test]
+fn a_licence_route_is_not_an_error() {
+    for text in [
+        "If payment to the Seller would be prohibited by U.S. sanctions, the Buyer shall apply to OFAC for a specific licence without delay and shall pay the Price once licensed.",
+        "如向卖方付款将违反美国制裁，买方应及时向OFAC申请许可，并在取得许可后付款。",
+    ] {
+        for f in graded(text, &Settings::default()) {
+            assert!(
+                f.severity < Severity::Error,
+                "{text}: {} {:?}",
+                f.code,
+                f.reasons
+            );
+        }
+    }
+}
+
+#[test]
+fn over_graded_clauses_are_capped() {
+    let s = Settings::default();
+    let pause = graded(
+        "Seller may suspend deliveries until it obtains a BIS licence.",
+        &s,
+    );
+    assert!(
+        pause.iter().all(|f| f.severity < Severity::Error),
+        "{pause:#?}"
+    );
+    let uflpa = graded(
+        "Supplier shall indemnify Buyer against all losses arising from the detention of any Goods by U.S. Customs and Border Protection under the UFLPA.",
+        &s,
+    );
+    assert!(
+        uflpa.iter().all(|f| f.severity < Severity::Error),
+        "{uflpa:#?}"
+    );
+    // Screening: no PRC party shown is a warning; with one, an error.
+    let text = "Distributor shall screen every order against the Entity List and shall reject any order placed by a listed person.";
+    let unknown = graded(text, &s);
+    assert_eq!(
+        unknown.iter().find(|f| f.code == "T09").unwrap().severity,
+        Severity::Warning
+    );
+    let mut prc = Settings::default();
+    prc.profile.prc_party = Some(true);
+    let known = graded(text, &prc);
+    assert_eq!(
+        known.iter().find(|f| f.code == "T09").unwrap().severity,
+        Severity::Error
+    );
+}

@@ -59,6 +59,10 @@ pub struct CheckArgs {
     /// Report suppression comments that match no finding.
     #[arg(long)]
     pub report_unused: bool,
+    /// With the human format, also show why each clause is risky, the
+    /// US-side cost of deleting it, and every suggested wording in full.
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// List the findings that suppression comments removed, as info, with the
     /// comment and reason (carve-out downgrades always name their clause).
     #[arg(long)]

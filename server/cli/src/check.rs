@@ -21,6 +21,7 @@ use super::sink::{Rendered, Sink, fail_on_for, finish, progress_bar};
 use comity_engine as engine;
 
 pub fn run(args: CheckArgs) -> ExitCode {
+    super::report::set_verbosity(args.verbose);
     // `--threads 1` holds the whole run to one thread at a time: a hook
     // or CI job that asks for it gets one core's worth of work, and the
     // throughput it sees is one core's. Otherwise a helper thread does the

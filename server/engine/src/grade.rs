@@ -158,6 +158,17 @@ pub fn build_finding(
             "该制裁术语在本文本中未定义；如其定义包含美国措施，则存在上述风险",
         ));
     }
+    // Over-grading checks (issue 21, point 15): what the clause really does.
+    if let Some((cap, en, zh)) = severity_cap(
+        &f.code,
+        sentence.text(text),
+        matches!(analysis.nexus, Nexus::Present(_)),
+        signals.has(rules.lexicon.id("designation")),
+    ) && severity > cap
+    {
+        severity = cap;
+        reasons.push(say(lang, en, zh));
+    }
     // Governing law and forum change the advice: say what this one changes.
     let law = settings
         .profile
@@ -301,6 +312,66 @@ pub fn build_finding(
         suggestions: suggestions.into(),
         fingerprint,
     })
+}
+
+static LICENCE_ROUTE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b(?:apply|applies|applying|application)\b[^;]{0,80}\blicen[cs]e\b[^;]{0,120}\b(?:pay|paid|perform|deliver)\w*\b[^;]{0,60}\b(?:once|after|upon|when|promptly after)\b[^;]{0,40}\b(?:licensed|granted|obtained|issued|authori[sz]ed)\b|申请[^。；]{0,30}许可[^。；]{0,60}(?:取得|获得|获批)[^。；]{0,15}(?:许可|批准)?(?:后|之后)[^。；]{0,15}(?:付款|支付|履行|交付)",
+    )
+    .unwrap()
+});
+static PENDING_LICENCE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b(?:until|pending|unless and until)\b[^;]{0,40}\b(?:obtains?|receives?|is granted|the grant of|the issue of|has obtained)\b[^;]{0,40}\blicen[cs]e\b|(?:直至|在)[^。；]{0,20}(?:取得|获得)[^。；]{0,20}许可(?:之前|前|为止)?",
+    )
+    .unwrap()
+});
+static UFLPA_DETENTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b(?:UFLPA|Uyghur Forced Labor Prevention Act)\b[^;]{0,200}\b(?:detain\w*|detention|exclu\w+|seiz\w+)\b|\b(?:detain\w*|detention|exclu\w+|seiz\w+)\b[^;]{0,200}\b(?:UFLPA|Uyghur Forced Labor Prevention Act|Customs and Border Protection|CBP)\b|(?:扣留|扣押|暂扣)[^。；]*(?:UFLPA|维吾尔强迫劳动预防法|海关与边境保护局)|(?:UFLPA|维吾尔强迫劳动预防法|海关与边境保护局)[^。；]{0,40}(?:扣留|扣押|暂扣|拒绝入境)",
+    )
+    .unwrap()
+});
+
+/// The highest severity a finding can have given what the clause really
+/// does: a licence route is the recommended course; a pause only until a
+/// licence is granted, an indemnity for a US import detention, and screening
+/// with no PRC party shown are not errors.
+fn severity_cap(
+    code: &str,
+    sentence: &str,
+    prc_party: bool,
+    designation: bool,
+) -> Option<(Severity, &'static str, &'static str)> {
+    if LICENCE_ROUTE.is_match(sentence) {
+        return Some((
+            Severity::Info,
+            "a licence route: the party applies for a licence and pays or performs once licensed, the course the Nanjing case shows to be lawful; it is not a refusal",
+            "许可路径：一方申请许可并在取得许可后付款或履行，南京案表明该路径合法；并非拒绝履行",
+        ));
+    }
+    if code == "T04" && !designation && PENDING_LICENCE.is_match(sentence) {
+        return Some((
+            Severity::Warning,
+            "a pause only until a licence is obtained, not a refusal because of a listing",
+            "仅在取得许可前暂停履行，并非因列名而拒绝履行",
+        ));
+    }
+    if code == "T10" && UFLPA_DETENTION.is_match(sentence) {
+        return Some((
+            Severity::Warning,
+            "an indemnity for goods detained or excluded by US Customs under the UFLPA allocates a US import risk; it does not act against a Chinese party because of its listing",
+            "就美国海关依UFLPA扣留或拒绝入境的货物作出的赔偿，是对美国进口风险的分配，并非因中国当事方被列名而对其采取行动",
+        ));
+    }
+    if code == "T09" && !prc_party {
+        return Some((
+            Severity::Warning,
+            "no PRC party is shown: an unknown PRC link is not a PRC link, so screening is not graded as an error",
+            "未显示存在中国当事方：中国连接点不明不等于存在中国连接点，因此筛查条款不按错误等级处理",
+        ));
+    }
+    None
 }
 
 /// What the governing law changes, for the finding's reasons.
