@@ -429,3 +429,27 @@ fn prohibition_order_targets_by_full_name_and_stated_as_reported() {
     assert!(!po.is_empty(), "{f:#?}");
     assert!(po.iter().all(|r| r.contains("reported")), "{po:?}");
 }
+
+#[test]
+fn chip_signals_only_for_advanced_computing_chips() {
+    let rules = RuleSet::builtin();
+    let settings = Settings::default();
+    for text in [
+        "Supplier shall not use Chinese-made fasteners in the Products, consistent with U.S. export control laws.",
+        "The Goods shall not contain China-origin steel, as required under U.S. sanctions.",
+        "Licensee shall not run the Software on a Kunpeng CPU, in compliance with the EAR.",
+    ] {
+        let doc = Document::parse(text.to_string());
+        let f = lint(&doc, rules, &settings);
+        assert!(
+            !f.iter().any(|f| f.code == "T06"),
+            "{text}: {:?}",
+            f.iter().map(|f| &f.code).collect::<Vec<_>>()
+        );
+    }
+    let doc = Document::parse(
+        "Operator shall certify that no China-origin AI accelerators are installed in the Data Centre, in compliance with the EAR."
+            .to_string(),
+    );
+    assert!(lint(&doc, rules, &settings).iter().any(|f| f.code == "T06"));
+}
