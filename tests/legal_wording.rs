@@ -453,3 +453,33 @@ fn chip_signals_only_for_advanced_computing_chips() {
     );
     assert!(lint(&doc, rules, &settings).iter().any(|f| f.code == "T06"));
 }
+
+#[test]
+fn a_no_sale_covenant_does_not_become_a_screening_clause() {
+    let no_sale = suggestions_for(
+        "The Distributor shall not sell the Products to any person on the Entity List.",
+        "T09",
+    );
+    assert!(!no_sale.is_empty());
+    for s in &no_sale {
+        assert!(
+            !s.replacement.to_lowercase().contains("screening"),
+            "{}",
+            s.replacement
+        );
+    }
+    assert!(
+        no_sale
+            .iter()
+            .any(|s| s.replacement.contains("shall not enter into a transaction"))
+    );
+    let screen = suggestions_for(
+        "Distributor shall screen every order against the Entity List and shall reject any order placed by a listed person.",
+        "T09",
+    );
+    assert!(
+        screen[0].replacement.contains("screening"),
+        "{}",
+        screen[0].replacement
+    );
+}

@@ -61,10 +61,16 @@ pub fn suggestions(
         .map(|t| term_kind(t.as_deref().unwrap_or("")))
         .unwrap_or(TermKind::Measure);
     for r in &rule.file.replacements {
+        // A replacement keeps the clause's kind: screening wording for a
+        // screening clause, a dealing limit for a no-sale covenant.
         let fits = if r.id.starts_with("person-") {
             kind == TermKind::Person
         } else if r.id.starts_with("country-") {
             kind == TermKind::Country
+        } else if r.id.starts_with("screening-") {
+            mentions_screening(original)
+        } else if r.id.starts_with("dealing-") {
+            !mentions_screening(original)
         } else {
             !r.text.get(lang).contains("{term}") || kind == TermKind::Measure
         };
@@ -190,6 +196,22 @@ fn fill(template: &str, doc: &Document, analysis: &Analysis, original: &str, lan
         out = first.to_uppercase().collect::<String>() + &out[first.len_utf8()..];
     }
     out
+}
+
+/// Whether a clause is about screening (rather than a bare no-dealing covenant).
+fn mentions_screening(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "screen",
+        "check against",
+        "vet ",
+        "due diligence",
+        "筛查",
+        "核对",
+        "审查",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// What a defined term names, so that its replacement definition fits.
