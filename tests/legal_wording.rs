@@ -483,3 +483,30 @@ fn a_no_sale_covenant_does_not_become_a_screening_clause() {
         screen[0].replacement
     );
 }
+
+#[test]
+fn buying_from_or_paying_a_protected_refiner_is_not_a_restriction() {
+    let rules = RuleSet::builtin();
+    let settings = Settings::default();
+    for text in [
+        "The Buyer shall purchase crude oil products from Hengli Petrochemical (Dalian) Refinery Co., Ltd. and shall pay the price in RMB.",
+        "Payment to Shandong Shengxing Chemical shall be made through CIPS, notwithstanding U.S. sanctions.",
+    ] {
+        let doc = Document::parse(text.to_string());
+        let f = lint(&doc, rules, &settings);
+        assert!(
+            f.is_empty(),
+            "{text}: {:?}",
+            f.iter().map(|f| &f.code).collect::<Vec<_>>()
+        );
+    }
+    let doc = Document::parse(
+        "The Seller shall not sell any products to Hengli Petrochemical (Dalian) Refinery Co., Ltd. because it is designated under U.S. sanctions."
+            .to_string(),
+    );
+    let f = lint(&doc, rules, &settings);
+    assert!(
+        f.iter()
+            .any(|f| f.severity == comity_finding::Severity::Error)
+    );
+}

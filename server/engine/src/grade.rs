@@ -66,7 +66,11 @@ pub fn build_finding(
                     "该条款超出法律要求主动采纳外国措施（如“无论是否适用”“最严格”“自行判断”）",
                 ));
     }
-    // Axis F: a MOFCOM prohibition order protects the target.
+    // Axis F: a MOFCOM prohibition order protects the target. Buying from
+    // or paying a protected company restricts nothing: no finding.
+    if signals.has(ids.po_target) && !RESTRICTS.is_match(sentence.text(text)) {
+        return None;
+    }
     let mut extra_citations: Vec<Citation> = Vec::new();
     if signals.has(ids.po_target) {
         severity = Severity::Error;
@@ -314,6 +318,12 @@ pub fn build_finding(
     })
 }
 
+static RESTRICTS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b(?:not|no|never|nor|refus\w*|prohibit\w*|restrict\w*|ceas\w*|terminat\w*|suspend\w*|withh[oe]ld\w*|declin\w*|block\w*|freez\w*|froze\w*|avoid\w*|exclud\w*|reject\w*|stop\w*|bar|barred|forbid\w*)\b|不得|禁止|拒绝|停止|终止|中止|暂停|限制|不再|冻结|排除|不予|不与|避免",
+    )
+    .unwrap()
+});
 static LICENCE_ROUTE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
         r"(?i)\b(?:apply|applies|applying|application)\b[^;]{0,80}\blicen[cs]e\b[^;]{0,120}\b(?:pay|paid|perform|deliver)\w*\b[^;]{0,60}\b(?:once|after|upon|when|promptly after)\b[^;]{0,40}\b(?:licensed|granted|obtained|issued|authori[sz]ed)\b|申请[^。；]{0,30}许可[^。；]{0,60}(?:取得|获得|获批)[^。；]{0,15}(?:许可|批准)?(?:后|之后)[^。；]{0,15}(?:付款|支付|履行|交付)",
