@@ -174,3 +174,20 @@ fn comitys_own_carve_out_does_not_make_a_termination_right_disappear() {
     );
     assert!(sev(&old, "T04") >= Severity::Warning, "{:#?}", codes(&old));
 }
+
+#[test]
+fn a_repetition_clause_reaches_the_representation_it_repeats() {
+    let rep =
+        "5.12 Sanctions\n\n(a) The Borrower represents that it is not listed on the SDN List.\n\n";
+    let plain = run(rep);
+    let repeated = run(&format!(
+        "{rep}(b) The representations in this Section 5.12 are deemed to be repeated by the Borrower on the date of each Utilisation Request.\n"
+    ));
+    let before = sev(&plain, "T03");
+    let after = repeated
+        .iter()
+        .find(|f| f.code == "T03" && f.reasons.iter().any(|r| r.contains("repeated by")))
+        .unwrap_or_else(|| panic!("{:#?}", codes(&repeated)));
+    assert!(after.severity >= Severity::Warning);
+    assert!(after.severity >= before);
+}

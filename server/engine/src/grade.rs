@@ -549,6 +549,10 @@ pub struct CarveOut {
     pub eu: bool,
     /// A waiver of blocking-law remedies, not a carve-out.
     pub waiver: Option<Waiver>,
+    /// A "Repetition" clause: the representations it reaches are repeated
+    /// (on each Utilisation Request, each payment date …), so a later listing
+    /// makes them untrue. It raises the status representations it reaches.
+    pub repetition: bool,
     /// What the sentence restrains.
     pub restrains: Restrains,
     /// Whom it protects.
@@ -800,20 +804,93 @@ pub fn collect_carve_outs(
             prc,
             eu: !prc,
             waiver,
+            repetition: false,
             restrains,
             protects,
             scope: carve_out_scope(doc, block, sentence),
             label: doc.clause_label_at(sentence.start).unwrap_or_default(),
         });
     }
+    collect_repetitions(doc, within, &mut out);
     out
+}
+
+static REPETITION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\brepresentations?\b[^;\n]{0,120}\b(?:deemed to be |shall be deemed |are |is )?(?:repeated|made again)\b[^;\n]{0,160}\b(?:each|every|any)\b|\brepeating representations\b[^;\n]{0,120}\b(?:deemed|made|repeated)\b|(?:声明|陈述|保证)[^。；\n]{0,40}视为[^。；\n]{0,40}(?:重复|再次)作出|视为在每一[^。；\n]{0,20}(?:重复|再次)作出",
+    )
+    .unwrap()
+});
+
+/// The sentences that repeat representations ("deemed to be repeated … on
+/// each Utilisation Request"), as carve-out-like entries that raise rather
+/// than lower.
+fn collect_repetitions(doc: &Document, within: Option<Span>, out: &mut Vec<CarveOut>) {
+    let text = doc.text();
+    if !(text.contains("epeat") || text.contains("重复") || text.contains("再次作出")) {
+        return;
+    }
+    for m in REPETITION.find_iter(text) {
+        let span = Span::new(m.start(), m.end());
+        if within.is_some_and(|w| !w.covers(&span)) {
+            continue;
+        }
+        let Some(b) = doc.block_at(span.start) else {
+            continue;
+        };
+        let block = &doc.blocks()[b];
+        if block.kind.is_quoted_material() {
+            continue;
+        }
+        let Some(sentence) = doc
+            .sentences(block.body.unwrap_or(block.span))
+            .into_iter()
+            .find(|s| s.start <= span.start && span.start < s.end)
+        else {
+            continue;
+        };
+        // A definition of "Repeating Representations" defines; it repeats nothing.
+        let s = sentence.text(text);
+        if s.trim_start().starts_with(['"', '“']) {
+            continue;
+        }
+        if out.iter().any(|c| c.sentence == sentence) {
+            continue;
+        }
+        out.push(CarveOut {
+            sentence,
+            prc: false,
+            eu: false,
+            waiver: None,
+            repetition: true,
+            restrains: Restrains::Nothing,
+            protects: Protects::All,
+            scope: carve_out_scope(doc, block, sentence),
+            label: doc.clause_label_at(sentence.start).unwrap_or_default(),
+        });
+    }
 }
 
 /// Lowers the findings that carve-outs elsewhere in the document really
 /// cover, says why a sentence that names blocking law did not lower one, and
 /// adds a finding for each waiver of blocking-law remedies.
 pub fn apply_carve_outs(carve_outs: &[CarveOut], findings: &mut Vec<Finding>) {
-    for c in carve_outs {
+    for c in carve_outs.iter().filter(|c| c.repetition) {
+        for f in findings.iter_mut() {
+            if f.code != "T03" || f.sentence == c.sentence || !c.scope.covers(f.sentence) {
+                continue;
+            }
+            if f.severity < Severity::Warning {
+                f.severity = Severity::Warning;
+            }
+            let at = c.where_(f.lang);
+            f.reasons.push(match f.lang {
+                Lang::En => format!("repeated by {at}: a later US listing makes the representation untrue when it is repeated, which can be a default"),
+                Lang::Zh => format!("{at}约定该声明重复作出：此后的美国列名将使重复作出的声明失实，可能构成违约"),
+            });
+        }
+    }
+    for c in carve_outs.iter().filter(|c| !c.repetition) {
         if let Some(w) = &c.waiver
             && c.prc
         {
