@@ -684,7 +684,7 @@ fn protected_party(doc: &Document, text: &str) -> Protects {
     // jurisdiction the draft does not show.
     static ROLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"\b(?:the|to|by|of) (Seller|Buyer|Supplier|Customer|Licensor|Licensee|Lender|Borrower|Distributor|Purchaser|Vendor|Contractor|Carrier|Company|Investor|Guarantor|Provider)\b|(甲方|乙方|买方|卖方|供方|需方|许可方|被许可方|贷款人|借款人)",
+            r"\b(?:[Tt]he|to|by|of) (Seller|Buyer|Supplier|Customer|Licensor|Licensee|Lender|Borrower|Distributor|Purchaser|Vendor|Contractor|Carrier|Company|Investor|Guarantor|Provider)\b|(甲方|乙方|买方|卖方|供方|需方|许可方|被许可方|贷款人|借款人)",
         )
         .unwrap()
     });
@@ -1006,7 +1006,10 @@ pub fn apply_carve_outs(carve_outs: &[CarveOut], findings: &mut Vec<Finding>) {
 }
 
 fn waiver_finding(c: &CarveOut, w: &Waiver) -> Finding {
-    let who_en = w.by.as_deref().map(|b| format!("{b} ")).unwrap_or_default();
+    let who_en =
+        w.by.as_deref()
+            .map(|b| format!("{b}'s "))
+            .unwrap_or_default();
     let message = match w.lang {
         Lang::En => format!(
             "This sentence waives {who_en}claims or remedies under the PRC Anti-Foreign Sanctions Law or Blocking Rules. A waiver is not a carve-out: it lowers no risk elsewhere in the draft, and a PRC party that gives it gives up the claim for cessation and damages (AFSL Art. 12, Order No. 803 Art. 18); a PRC court may also refuse to enforce it."
