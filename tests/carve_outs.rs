@@ -191,3 +191,25 @@ fn a_repetition_clause_reaches_the_representation_it_repeats() {
     assert!(after.severity >= Severity::Warning);
     assert!(after.severity >= before);
 }
+
+#[test]
+fn an_inline_mention_does_not_hide_the_clause_but_an_inline_carve_out_does() {
+    let mention = run(
+        "The Seller may terminate this Agreement if the Buyer is added to the SDN List, and the Buyer acknowledges the PRC Anti-Foreign Sanctions Law.\n",
+    );
+    assert!(
+        mention.iter().any(|f| f.code == "T04"),
+        "{:#?}",
+        codes(&mention)
+    );
+    let carve = run(
+        "The Seller may terminate this Agreement if the Buyer is added to the SDN List, except to the extent that doing so would breach the PRC Anti-Foreign Sanctions Law.\n",
+    );
+    assert!(
+        !carve
+            .iter()
+            .any(|f| f.code == "T04" && f.severity == Severity::Error),
+        "{:#?}",
+        codes(&carve)
+    );
+}

@@ -34,6 +34,7 @@ pub struct Ids {
     pub blocking_law: GroupId,
     pub blocking_eu: GroupId,
     pub blocking_waiver: GroupId,
+    pub carve_out_words: GroupId,
     pub own_law: GroupId,
     pub permitted_by_law: GroupId,
     pub escalator: GroupId,
@@ -80,6 +81,7 @@ impl Ids {
             blocking_law: l.id("blocking_law"),
             blocking_eu: l.id("blocking_eu"),
             blocking_waiver: l.id("blocking_waiver"),
+            carve_out_words: l.id("carve_out_words"),
             own_law: l.id("own_law"),
             permitted_by_law: l.id("permitted_by_law"),
             escalator: l.id("escalator"),
@@ -944,7 +946,8 @@ impl Signals {
             return Some("a party restricts only its own conduct");
         }
         // A waiver of the law's remedies is not a carve-out (issue 21).
-        if self.has(i.blocking_law) && !self.has(i.blocking_waiver) {
+        // … and a bare mention of it is not one either.
+        if self.has(i.blocking_law) && !self.has(i.blocking_waiver) && self.has(i.carve_out_words) {
             return Some("carved out for the PRC Anti-Foreign Sanctions Law or Blocking Rules");
         }
         if self.has(i.un_only) && !self.has(i.third_country) && !self.has(i.chips) {
