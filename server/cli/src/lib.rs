@@ -201,14 +201,20 @@ pub(crate) fn finish_output(written: std::io::Result<()>) -> Result<(), ExitCode
 }
 
 fn outline(file: PathBuf, format: OutlineFormat) -> ExitCode {
-    let source = match input::read_text_file(&file) {
-        Ok(s) => s,
+    // A .docx is read through its document XML, like `comity check` does.
+    let text = if input::FileKind::of(&file) == Some(input::FileKind::Docx) {
+        input::docx::read_docx(&file).map(|d| d.text)
+    } else {
+        input::read_text_file(&file).map(|s| s.text)
+    };
+    let text = match text {
+        Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let doc = Document::parse(source.text);
+    let doc = Document::parse(text);
     let outline = Outline::of(&doc);
     let r = emit(|out| match format {
         OutlineFormat::Text => writeln!(out, "{}\n{}", file.display(), outline.to_text()),
