@@ -29,22 +29,6 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
         "no T01 on the bare acknowledgement",
     ),
     (
-        "en-credit-agreement.md def \"Restricted Party\" (line 102)",
-        "T11 at Information, not Warning",
-    ),
-    (
-        "en-credit-agreement.md def \"Sanctions\" (line 108)",
-        "T11 at Information, not Warning",
-    ),
-    (
-        "en-credit-agreement.md 5.12(a) (line 200)",
-        "T03 at Information, not Warning",
-    ),
-    (
-        "en-credit-agreement.md 5.12(b) (line 202)",
-        "T03 at Information, not Warning",
-    ),
-    (
         "en-credit-agreement.md 6.12(b) (line 232)",
         "T09 at Information instead of T14",
     ),
@@ -56,10 +40,6 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
     (
         "en-credit-agreement.md 6.14(a) (line 246)",
         "T09 on the Restricted-Lender carve-out",
-    ),
-    (
-        "zh-technology-license.txt 6.3 (line 79)",
-        "T03 at Information, not Warning",
     ),
     (
         "bilingual-distribution-agreement.md 8.5 (line 142)",
