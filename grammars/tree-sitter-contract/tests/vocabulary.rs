@@ -46,12 +46,22 @@ fn class_char(cp: &str) -> String {
     }
 }
 
+/// A class as `grammar.js`'s `classOf` writes it (a `-` but the first
+/// escaped).
 fn class(v: &Value, path: &str) -> String {
     list(v, path)
         .iter()
-        .map(|item| {
+        .enumerate()
+        .map(|(i, item)| {
             item.split("..")
                 .map(class_char)
+                .map(|c| {
+                    if c == "-" && i > 0 {
+                        "\\-".to_string()
+                    } else {
+                        c
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("-")
         })
@@ -199,6 +209,10 @@ fn the_generated_grammar_holds_the_vocabulary() {
             format!("第({cn}|{d})条"),
             format!("{}[、.．]", cn),
         ]
+    );
+    assert_eq!(
+        patterns(&g, "bullet"),
+        [format!("[{}][ \\t]", class(&v, "characters.bullet"))]
     );
     let number = patterns(&g, "number");
     assert_eq!(
