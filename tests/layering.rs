@@ -19,7 +19,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("comity-rules", &["comity-text", "comity-finding"]),
     (
         "comity-engine",
-        &["comity-text", "comity-finding", "comity-document", "comity-rules"],
+        &[
+            "comity-text",
+            "comity-finding",
+            "comity-document",
+            "comity-rules",
+        ],
     ),
     (
         "comity-workspace",
@@ -79,7 +84,13 @@ struct Dep {
 fn metadata() -> Value {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let out = std::process::Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .arg("--manifest-path")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
         .output()
@@ -162,7 +173,11 @@ fn no_crate_depends_on_what_the_architecture_rules_out() {
         );
     }
     let bad = violations(&deps);
-    assert!(bad.is_empty(), "forbidden dependencies:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "forbidden dependencies:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -177,10 +192,16 @@ fn forbidden_edges_are_reported() {
         "comity-document".to_string(),
         vec![dep("comity-text", false), dep("comity-rules", true)],
     );
-    deps.insert("comity-rules".to_string(), vec![dep("comity-document", false)]);
+    deps.insert(
+        "comity-rules".to_string(),
+        vec![dep("comity-document", false)],
+    );
     deps.insert("comity-cli".to_string(), vec![dep("comity-lsp", false)]);
     deps.insert("comity-engine".to_string(), vec![dep("clap", false)]);
-    deps.insert("comity-workspace".to_string(), vec![dep("tower-lsp-server", false)]);
+    deps.insert(
+        "comity-workspace".to_string(),
+        vec![dep("tower-lsp-server", false)],
+    );
     deps.insert("comity-new".to_string(), vec![]);
     deps.insert("comity".to_string(), vec![dep("comity-engine", true)]);
     let bad = violations(&deps);

@@ -115,7 +115,11 @@ pub fn write_atomically(
 }
 
 /// `--fix` and `--diff`.
-pub(crate) fn apply_fixes(args: &CheckArgs, contexts: &Contexts, mut results: Vec<FileResult>) -> ExitCode {
+pub(crate) fn apply_fixes(
+    args: &CheckArgs,
+    contexts: &Contexts,
+    mut results: Vec<FileResult>,
+) -> ExitCode {
     let mut changed_files = 0usize;
     let mut fixed = 0usize;
     let mut errors = false;

@@ -25,7 +25,10 @@ impl Input {
     }
 }
 
-pub(crate) fn collect_inputs(args: &CheckArgs, contexts: &Contexts) -> (Vec<Input>, Vec<FileResult>) {
+pub(crate) fn collect_inputs(
+    args: &CheckArgs,
+    contexts: &Contexts,
+) -> (Vec<Input>, Vec<FileResult>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     let mut overrides = ignore::overrides::OverrideBuilder::new(".");
@@ -74,7 +77,6 @@ pub(crate) fn collect_inputs(args: &CheckArgs, contexts: &Contexts) -> (Vec<Inpu
     }
     (inputs, errors)
 }
-
 
 /// Reads an input: its name (to find its comity.toml from), its text, and
 /// for a `.docx` the paragraphs its text came from.

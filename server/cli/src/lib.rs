@@ -7,9 +7,9 @@ mod check;
 mod contexts;
 mod eval;
 mod explain;
-mod inputs;
 pub mod fix;
 pub mod html;
+mod inputs;
 pub mod report;
 mod rules_test;
 pub mod sarif;
@@ -37,9 +37,9 @@ pub use eval::{Evaluation, evaluate};
     about = "Lints contract drafts for clauses that implement US export controls or sanctions, citing the PRC Anti-Foreign Sanctions Law.",
     after_help = "Findings are a drafting aid, not legal advice. See README.md."
 )]
-pub struct Cli {
+struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    command: Command,
 }
 
 #[derive(Subcommand, Debug)]
@@ -138,9 +138,9 @@ impl FailOn {
 }
 
 /// Exit status when findings at or above `--fail-on` were reported.
-pub const EXIT_FINDINGS: u8 = 1;
+pub(crate) const EXIT_FINDINGS: u8 = 1;
 /// Exit status for usage and input errors.
-pub const EXIT_ERROR: u8 = 2;
+pub(crate) const EXIT_ERROR: u8 = 2;
 
 /// The command given on the command line (usage errors exit here).
 pub fn parse() -> Command {

@@ -9,10 +9,10 @@
 //! 4. each finding is graded against the party profile and given citations
 //!    and suggestions.
 
-pub mod analysis;
+mod analysis;
 mod batch;
 mod grade;
-pub mod settings;
+mod settings;
 mod suggest;
 pub mod suppress;
 

@@ -280,7 +280,10 @@ impl Resolver {
         map.entry(found.clone())
             .or_insert_with(|| {
                 let ctx = if self.lenient {
-                    Ok(Context::load_lenient(found.as_deref(), self.overlay.as_ref()))
+                    Ok(Context::load_lenient(
+                        found.as_deref(),
+                        self.overlay.as_ref(),
+                    ))
                 } else {
                     Context::load(found.as_deref(), self.overlay.as_ref())
                 }
@@ -328,12 +331,7 @@ impl Resolver {
         // By bytes, as the report is ordered (paths compared by
         // components cost more than the walk).
         found.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-        found.retain(|p| {
-            !self
-                .for_file(Some(p))
-                .ok()
-                .is_some_and(|c| c.excludes(p))
-        });
+        found.retain(|p| !self.for_file(Some(p)).ok().is_some_and(|c| c.excludes(p)));
         (found, errors)
     }
 }
