@@ -1,6 +1,6 @@
 //! The six fixtures against their ground truth, `tests/fixtures-expected.md`:
 //! its tables are read here and every row is checked on the findings
-//! `comity check` reports (the `parse_once` path).
+//! `comity check` reports (`check_text`, the path it takes).
 //!
 //! - MUST: a finding with the row's code (or an `alt` code) at `min` or
 //!   above in the paragraph that starts at each listed line (a bilingual
@@ -14,8 +14,7 @@
 //! A row whose line is not the first line of a paragraph fails too: the
 //! line numbers must be kept in step with the fixtures.
 
-use comity_document::Document;
-use comity_engine::{Settings, lint};
+use comity_engine::{Settings, check_text};
 use comity_finding::Severity;
 use comity_rules::RuleSet;
 use comity_text::lines::LineIndex;
@@ -208,13 +207,12 @@ fn fixtures_match_the_table_of_expected_findings() {
         );
         let path = format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
         let source = comity_workspace::input::read_text_file(std::path::Path::new(&path)).unwrap();
-        let doc = Document::parse_once(source.text);
-        let findings = lint(&doc, RuleSet::builtin(), &Settings::default());
-        let index = LineIndex::new(doc.text());
-        let text_lines: Vec<&str> = doc.text().lines().collect();
+        let (text, findings) = check_text(source.text, RuleSet::builtin(), &Settings::default());
+        let index = LineIndex::new(&text);
+        let text_lines: Vec<&str> = text.lines().collect();
         let at: Vec<(usize, &comity_finding::Finding)> = findings
             .iter()
-            .map(|f| (index.line_col(doc.text(), f.span.start).0, f))
+            .map(|f| (index.line_col(&text, f.span.start).0, f))
             .collect();
         let mut listed: Vec<std::ops::RangeInclusive<usize>> = Vec::new();
         for row in rows {

@@ -34,9 +34,12 @@ function classChar(cp) {
   if (n >= 0x20 && n < 0x7f) return String.fromCharCode(n);
   return '\\u' + n.toString(16).toUpperCase().padStart(4, '0');
 }
-// The inside of a character class (`U+2000..U+200B` is a range).
+// The inside of a character class (`U+2000..U+200B` is a range; a `-`
+// but the first is escaped).
 function classOf(items) {
-  return items.map(item => item.split('..').map(classChar).join('-')).join('');
+  return items
+    .map((item, i) => item.split('..').map(classChar).map(c => (c === '-' && i > 0 ? '\\-' : c)).join('-'))
+    .join('');
 }
 const alt = list => list.join('|');
 
@@ -259,7 +262,7 @@ module.exports = grammar({
       /[\u2460-\u2473\u2776-\u277F]/,
     ))),
 
-    bullet: _ => token(prec(6, /[-*+\u2022\u00B7\u25AA\u25CF][ \t]/)),
+    bullet: _ => token(prec(6, new RegExp(`[${classOf(VOCAB.characters.bullet)}][ \\t]`))),
     quote_marker: _ => token(prec(6, />[ \t]?/)),
     fence: _ => token(prec(7, /(```|~~~)[^\r\n]*/)),
     code_line: _ => token(prec(-1, /[^\r\n]+/)),

@@ -222,9 +222,9 @@ static bool marker_possible(Cursor *cur) {
   if (is_digit(c) || is_upper(c) || is_cn_numeral(c)) return true;
   if (c >= 0x2460 && c <= 0x2473) return true; /* ① … ⑳ */
   if (c >= 0x2776 && c <= 0x277F) return true; /* ❶ … ❿ */
+  if (vocab_is_bullet(c)) return true;           /* - * + • · ▪ ● */
   switch (c) {
-    case '(': case 0xFF08: case '#': case '-': case '*': case '+': case 0x2022: case 0xB7: case 0x25AA:
-    case 0x25CF: case '>': case '`': case '~': case '<': case 0x7B2C /* 第 */: case 0x9644 /* 附 */:
+    case '(': case 0xFF08: case '#': case '>': case '`': case '~': case '<': case 0x7B2C /* 第 */: case 0x9644 /* 附 */:
     case 0x672C /* 本 */: case '"': case 0x201C: case 0x201D: case 0x300C: case 0x300E: case 0x2018:
     case '\'': case 0xA7: case '_':
       return true;

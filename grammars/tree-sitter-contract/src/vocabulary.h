@@ -172,4 +172,14 @@ static inline bool vocab_is_cn_numeral(int32_t c) {
          c == 0x4E24;
 }
 
+static inline bool vocab_is_bullet(int32_t c) {
+  return c == 0x002D ||
+         c == 0x002A ||
+         c == 0x002B ||
+         c == 0x2022 ||
+         c == 0x00B7 ||
+         c == 0x25AA ||
+         c == 0x25CF;
+}
+
 #endif

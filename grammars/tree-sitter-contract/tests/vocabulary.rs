@@ -46,12 +46,22 @@ fn class_char(cp: &str) -> String {
     }
 }
 
+/// A class as `grammar.js`'s `classOf` writes it (a `-` but the first
+/// escaped).
 fn class(v: &Value, path: &str) -> String {
     list(v, path)
         .iter()
-        .map(|item| {
+        .enumerate()
+        .map(|(i, item)| {
             item.split("..")
                 .map(class_char)
+                .map(|c| {
+                    if c == "-" && i > 0 {
+                        "\\-".to_string()
+                    } else {
+                        c
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("-")
         })
@@ -200,6 +210,10 @@ fn the_generated_grammar_holds_the_vocabulary() {
             format!("{}[、.．]", cn),
         ]
     );
+    assert_eq!(
+        patterns(&g, "bullet"),
+        [format!("[{}][ \\t]", class(&v, "characters.bullet"))]
+    );
     let number = patterns(&g, "number");
     assert_eq!(
         number[0],
@@ -327,4 +341,46 @@ fn grammar_js_and_the_scanner_hold_no_list_of_their_own() {
             "{file} spells words of vocabulary.json itself: {found:?}; take them from the vocabulary"
         );
     }
+}
+
+/// `src/grammar.json` (and so `parser.c`) is what `grammar.js` generates
+/// now: a keyword written into `grammar.js` or `vocabulary.json` without
+/// running `tree-sitter generate` fails here. Needs the tree-sitter CLI
+/// (0.27; `$TREE_SITTER` or `tree-sitter` on the PATH): skipped with a
+/// reason without it, a failure when COMITY_REQUIRE_EXTERNAL=1.
+#[test]
+fn grammar_json_is_what_grammar_js_generates() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cli = std::env::var_os("TREE_SITTER").unwrap_or_else(|| "tree-sitter".into());
+    let out = std::env::temp_dir().join(format!("comity-grammar-json-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let run = std::process::Command::new(&cli)
+        .current_dir(dir)
+        .args(["generate", "--no-parser", "--js-runtime", "native", "-o"])
+        .arg(&out)
+        .arg("grammar.js")
+        .output();
+    let run = match run {
+        Ok(run) => run,
+        Err(e) if std::env::var_os("COMITY_REQUIRE_EXTERNAL").is_some_and(|v| v == "1") => {
+            panic!("the tree-sitter CLI ({cli:?}) is required: {e}")
+        }
+        Err(e) => {
+            eprintln!("skipped: the tree-sitter CLI ({cli:?}) is not available: {e}");
+            return;
+        }
+    };
+    assert!(
+        run.status.success(),
+        "tree-sitter generate failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let generated =
+        std::fs::read_to_string(out.join("grammar.json")).expect("grammar.json written");
+    let _ = std::fs::remove_dir_all(&out);
+    assert!(
+        generated == read("src/grammar.json"),
+        "src/grammar.json is not what grammar.js generates: run `tree-sitter generate` in {}",
+        dir.display()
+    );
 }

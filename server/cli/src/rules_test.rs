@@ -8,15 +8,13 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use comity_document::Document;
-use comity_engine::{Settings, lint};
+use comity_engine::{Settings, check_text};
 use comity_rules::{Rule, RuleSet};
 use comity_text::Lang;
 
 /// The outcome of one example: `None` if it passes, else why not.
 fn check_example(rule: &Rule, ex: &comity_rules::Example, rules: &RuleSet) -> Option<String> {
-    let doc = Document::parse_once(ex.text.clone());
-    let findings = lint(&doc, rules, &Settings::default());
+    let (_, findings) = check_text(ex.text.clone(), rules, &Settings::default());
     let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
     if ex.fires {
         let Some(f) = findings.iter().find(|f| f.code == rule.file.code) else {

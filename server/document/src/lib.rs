@@ -23,8 +23,8 @@ pub use blocks::{Block, BlockKind, DefinitionForm, DefinitionSite, Marker, Marke
 pub use clauses::{Clause, ClauseId, ClauseKind};
 use comity_text::Lang;
 pub use comity_text::LangCounts;
-pub use fast_path::{fast_path_enabled, set_fast_path};
 pub use edit::{EditError, EditSummary, HeadingChange};
+pub use fast_path::{fast_path_enabled, set_fast_path};
 pub use governing_law::GoverningLaw;
 pub use jurisdiction::{HintKind, Jurisdiction, JurisdictionHint};
 pub use numbering::NumberStyle;

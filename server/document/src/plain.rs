@@ -208,7 +208,8 @@ fn marker_at(s: &str) -> Option<Tok> {
         '\u{2460}'..='\u{2473}' | '\u{2776}'..='\u{277F}' => Some(Tok::Number(c.len_utf8())),
         '附' => (!s[c.len_utf8()..].starts_with('件')).then_some(Tok::Text),
         '本' => Some(Tok::Text),
-        '#' | '-' | '*' | '+' | '•' | '·' | '▪' | '●' | '>' | '`' | '~' | '<' | '_' => None,
+        c if vocabulary::is_bullet(c) => None,
+        '#' | '>' | '`' | '~' | '<' | '_' => None,
         c if is_hspace(c) || is_word_break(c) => None,
         _ => Some(Tok::Text),
     }
@@ -343,9 +344,7 @@ fn read_line(text: &str, start: usize, end: usize) -> Option<Line> {
         return Some(line);
     }
     // A list item: `- `, `* `, `• `.
-    if matches!(c, '-' | '*' | '+' | '•' | '·' | '▪' | '●')
-        && matches!(s[c.len_utf8()..].bytes().next(), Some(b' ' | b'\t'))
-    {
+    if vocabulary::is_bullet(c) && matches!(s[c.len_utf8()..].bytes().next(), Some(b' ' | b'\t')) {
         let marker = Marker {
             token: MarkerToken::Bullet,
             span: Span::new(start, start + c.len_utf8()),

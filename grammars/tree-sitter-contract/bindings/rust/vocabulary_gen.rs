@@ -155,6 +155,7 @@ pub fn c_header(v: &Value) -> String {
         "vocab_is_cn_numeral",
         &class(v, "characters.cn_numeral"),
     );
+    c_class(&mut out, "vocab_is_bullet", &class(v, "characters.bullet"));
     out.push_str("#endif\n");
     out
 }
@@ -302,6 +303,12 @@ pub fn rust_module(v: &Value) -> String {
         "The CJK numerals of the grammar's `CN_NUM`.",
         "is_cn_numeral",
         &class(v, "characters.cn_numeral"),
+    );
+    rust_class(
+        &mut out,
+        "The first character of a list item's `bullet`.",
+        "is_bullet",
+        &class(v, "characters.bullet"),
     );
     let cn: String = class(v, "characters.cn_numeral")
         .iter()
