@@ -219,3 +219,24 @@ fn zip_bombs_stop_at_the_limit() {
         "{err}"
     );
 }
+
+#[test]
+fn outline_reads_a_docx() {
+    // Issue 21, point 16: `comity outline draft.docx` reads the document XML.
+    let dir = tempdir("outline");
+    let path = dir.join("supply.docx");
+    std::fs::write(&path, supply_docx()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_comity"))
+        .args(["outline"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Compliance"), "{text}");
+    assert!(!text.contains("PK"), "read as binary: {text}");
+}

@@ -1,8 +1,7 @@
 //! Every rule's own examples run as tests: the examples that must fire fire
 //! with the rule's code, and the near misses produce no finding at all.
 
-use comity_document::Document;
-use comity_engine::{Settings, lint};
+use comity_engine::{Settings, check_text};
 use comity_rules::RuleSet;
 use comity_text::Lang;
 
@@ -54,8 +53,8 @@ fn rule_examples() {
     let mut failures = Vec::new();
     for rule in &rules.rules {
         for ex in &rule.file.examples {
-            let doc = Document::parse(ex.text.clone());
-            let findings = lint(&doc, rules, &settings);
+            // The path `comity check` takes.
+            let (_, findings) = check_text(ex.text.clone(), rules, &settings);
             if ex.fires {
                 match findings.iter().find(|f| f.code == rule.file.code) {
                     None => failures.push(format!(

@@ -17,16 +17,44 @@
  *   the help of a small external scanner (src/scanner.c).
  */
 
+// The vocabulary (keywords, verbs, definition leads, character classes,
+// limits) lives in vocabulary.json, which the scanner (src/vocabulary.h) and
+// Comity's fast path read too; a test holds src/grammar.json to it.
+const VOCAB = require('./vocabulary.json');
+const XREF = VOCAB.cross_reference;
+const DEFS = VOCAB.definitions;
+const MARKERS = VOCAB.markers;
+const LIMITS = VOCAB.limits;
+
+// A code point (`U+00A0`) as a character class writes it.
+function classChar(cp) {
+  const n = parseInt(cp.slice(2), 16);
+  const named = {0x09: '\\t', 0x0a: '\\n', 0x0b: '\\v', 0x0c: '\\f', 0x0d: '\\r'};
+  if (named[n]) return named[n];
+  if (n >= 0x20 && n < 0x7f) return String.fromCharCode(n);
+  return '\\u' + n.toString(16).toUpperCase().padStart(4, '0');
+}
+// The inside of a character class (`U+2000..U+200B` is a range; a `-`
+// but the first is escaped).
+function classOf(items) {
+  return items
+    .map((item, i) => item.split('..').map(classChar).map(c => (c === '-' && i > 0 ? '\\-' : c)).join('-'))
+    .join('');
+}
+const alt = list => list.join('|');
+
 // Horizontal whitespace, including the Word-export oddities (NBSP, ideographic
 // space, zero-width space, BOM).
-const HS = ' \\t\\f\\v\\u00A0\\u1680\\u2000-\\u200B\\u202F\\u205F\\u3000\\uFEFF';
-const NL = '\\r\\n\\u2028\\u2029';
-// Characters that end a word token because another inline token may start there.
-const BREAK = '"\\u201C\\u201D\\u300C\\u300D\\u300E\\u300F(\\uFF08\\u7B2C\\u672C\\u00A7*';
-//            "    “      ”      「      」     『       』    (  （      第      本     §     *
+const HS = classOf(VOCAB.characters.horizontal_space);
+const NL = classOf(VOCAB.characters.newline);
+// Characters that end a word token because another inline token may start there:
+// " “ ” 「 」 『 』 ( （ 第 本 § *
+const BREAK = classOf(VOCAB.characters.word_break);
 
-const CN_NUM = '[一二三四五六七八九十百千零〇两]+';
-const ARABIC = '\\d{1,3}';
+const CN_NUM = `[${VOCAB.characters.cn_numeral.map(cp => String.fromCodePoint(parseInt(cp.slice(2), 16))).join('')}]+`;
+// The digits of one group of a clause number.
+const ARABIC = `\\d{1,${LIMITS.number_digits}}`;
+const QMAX = LIMITS.quoted_max;
 
 module.exports = grammar({
   name: 'contract',
@@ -168,28 +196,28 @@ module.exports = grammar({
     quoted: $ => $._quoted,
 
     _quoted: _ => token(prec(3, choice(
-      /(\*\*|__)?"[^"\r\n]{1,120}"(\*\*|__)?/,
-      /(\*\*|__)?\u201C[^\u201D\r\n]{1,120}\u201D(\*\*|__)?/,
-      /\u300C[^\u300D\r\n]{1,120}\u300D/,
-      /\u300E[^\u300F\r\n]{1,120}\u300F/,
+      new RegExp(`(\\*\\*|__)?"[^"\\r\\n]{1,${QMAX}}"(\\*\\*|__)?`),
+      new RegExp(`(\\*\\*|__)?\\u201C[^\\u201D\\r\\n]{1,${QMAX}}\\u201D(\\*\\*|__)?`),
+      new RegExp(`\\u300C[^\\u300D\\r\\n]{1,${QMAX}}\\u300D`),
+      new RegExp(`\\u300E[^\\u300F\\r\\n]{1,${QMAX}}\\u300F`),
       /\u2018[^\u2019\r\n]{1,80}\u2019/,
       /'[^'\r\n]{1,60}'/,
-      /\*\*[^*\r\n]{1,120}\*\*/,
+      new RegExp(`\\*\\*[^*\\r\\n]{1,${QMAX}}\\*\\*`),
     ))),
 
     // `(the "Supplier")`, `(hereinafter "Buyer")`, `（以下简称“卖方”）`
     inline_definition: _ => token(prec(4, choice(
-      /[(\uFF08](the |The |these |this |hereinafter |hereinafter referred to as |hereinafter called |referred to as |each a |each an |each, a |collectively,? |collectively,? the |together,? |together,? the |individually,? a |a |an |or |and )?(\*\*|__)?["\u201C][^"\u201D\r\n]{1,80}["\u201D](\*\*|__)?(,? ?(or |and )?(\*\*|__)?["\u201C][^"\u201D\r\n]{1,40}["\u201D](\*\*|__)?){0,4}[)\uFF09]/,
-      /[(\uFF08](以下简称|以下称|以下称为|下称|简称|以下合称|合称)[:：]?["\u201C\u300C][^"\u201D\u300D\r\n]{1,40}["\u201D\u300D][)\uFF09]/,
+      new RegExp(`[(\\uFF08](${alt(DEFS.inline_leads_regex)})?(\\*\\*|__)?["\\u201C][^"\\u201D\\r\\n]{1,${LIMITS.inline_term_max}}["\\u201D](\\*\\*|__)?(,? ?(or |and )?(\\*\\*|__)?["\\u201C][^"\\u201D\\r\\n]{1,${LIMITS.inline_extra_term_max}}["\\u201D](\\*\\*|__)?){0,${LIMITS.inline_extra_terms}}[)\\uFF09]`),
+      new RegExp(`[(\\uFF08](${alt(DEFS.zh_inline_leads)})[:：]?["\\u201C\\u300C][^"\\u201D\\u300D\\r\\n]{1,${LIMITS.zh_inline_term_max}}["\\u201D\\u300D][)\\uFF09]`),
     ))),
 
-    defines_prefix: _ => token(prec(5, /本(协议|合同|条款|附件|章程)(中)?所称/)),
+    defines_prefix: _ => token(prec(5, new RegExp(`本(${alt(DEFS.defines_prefix_documents)})(中)?所称`))),
 
     cross_reference: _ => token(prec(4, choice(
-      new RegExp(`([Ss]ections?|SECTIONS?|[Cc]lauses?|CLAUSES?|[Aa]rticles?|ARTICLES?|[Pp]aragraphs?|[Ss]ub-?clauses?|[Ss]chedules?|SCHEDULES?|[Aa]nnex(es)?|ANNEX|[Ee]xhibits?|EXHIBIT|[Aa]ppendix|[Aa]ppendices|APPENDIX|Part|PART)[ \\u00A0]+(\\d{1,3}[A-Za-z]?(\\.\\d{1,3})*|[IVXLC]{1,6}|[A-Z])(\\([a-zA-Z0-9]{1,4}\\))*`),
+      new RegExp(`(${alt(XREF.keywords_regex)})[ \\u00A0]+(\\d{1,3}[A-Za-z]?(\\.\\d{1,3})*|[IVXLC]{1,6}|[A-Z])(\\([a-zA-Z0-9]{1,4}\\))*`),
       /§{1,2}[ \u00A0]?\d{1,3}(\.\d{1,3})*(\([a-zA-Z0-9]{1,4}\))*/,
-      new RegExp(`第(${CN_NUM}|\\d{1,3}(\\.\\d{1,3})*)(条|款|项|章|节|部分)`),
-      new RegExp(`本(合同|协议)第?(${CN_NUM}|\\d{1,3}(\\.\\d{1,3})*)(条|款|项|章|节)?`),
+      new RegExp(`第(${CN_NUM}|\\d{1,3}(\\.\\d{1,3})*)(${alt(XREF.zh_units)})`),
+      new RegExp(`本(${alt(XREF.zh_documents)})第?(${CN_NUM}|\\d{1,3}(\\.\\d{1,3})*)(${alt(XREF.zh_units_after_document)})?`),
       new RegExp(`附件(${CN_NUM}|\\d{1,3}|[A-Z])`),
     ))),
 
@@ -209,32 +237,32 @@ module.exports = grammar({
 
     // Markers that open a part.
     part_number: _ => token(prec(7, choice(
-      /(ARTICLE|Article|PART|Part|SCHEDULE|Schedule|ANNEX|Annex|EXHIBIT|Exhibit|APPENDIX|Appendix|CHAPTER|Chapter)[ \u00A0]+(\d{1,3}|[IVXLC]{1,6}|[A-Z])\.?/,
+      new RegExp(`(${alt(MARKERS.part_keywords)})[ \\u00A0]+(\\d{1,3}|[IVXLC]{1,6}|[A-Z])\\.?`),
       new RegExp(`第(${CN_NUM}|\\d{1,3})(章|编|部分)`),
       new RegExp(`附件(${CN_NUM}|\\d{1,3}|[A-Z])`),
     ))),
 
     // Markers that open a section.
     article_number: _ => token(prec(6, choice(
-      /\d{1,3}\./,
-      /(Section|SECTION|Clause|CLAUSE)[ \u00A0]+\d{1,3}(\.\d{1,3})*\.?/,
-      new RegExp(`第(${CN_NUM}|\\d{1,3})条`),
+      new RegExp(`${ARABIC}\\.`),
+      new RegExp(`(${alt(MARKERS.article_keywords)})[ \\u00A0]+\\d{1,3}(\\.\\d{1,3})*\\.?`),
+      new RegExp(`第(${CN_NUM}|${ARABIC})条`),
       new RegExp(`${CN_NUM}[、.．]`),
     ))),
 
     // Numbers of clauses inside a section.
     number: _ => token(prec(6, choice(
-      /\d{1,3}(\.\d{1,3}){1,6}\.?/,
+      new RegExp(`${ARABIC}(\\.${ARABIC}){1,${LIMITS.number_groups}}\\.?`),
       /[(\uFF08][a-zA-Z]{1,3}[)\uFF09]/,
-      /[(\uFF08]\d{1,3}[)\uFF09]/,
+      new RegExp(`[(\\uFF08]${ARABIC}[)\\uFF09]`),
       /[a-zA-Z]{1,2}[)\uFF09]/,
-      /\d{1,3}[)\uFF09、]/,
+      new RegExp(`${ARABIC}[)\\uFF09、]`),
       /[A-Z]\./,
       new RegExp(`[(\\uFF08]${CN_NUM}[)\\uFF09]`),
       /[\u2460-\u2473\u2776-\u277F]/,
     ))),
 
-    bullet: _ => token(prec(6, /[-*+\u2022\u00B7\u25AA\u25CF][ \t]/)),
+    bullet: _ => token(prec(6, new RegExp(`[${classOf(VOCAB.characters.bullet)}][ \\t]`))),
     quote_marker: _ => token(prec(6, />[ \t]?/)),
     fence: _ => token(prec(7, /(```|~~~)[^\r\n]*/)),
     code_line: _ => token(prec(-1, /[^\r\n]+/)),

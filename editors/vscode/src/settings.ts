@@ -18,6 +18,7 @@ export interface ComityTomlShape {
   profile: {
     prc_party?: boolean;
     governing_law?: string;
+    act_for?: string;
     parties?: { name: string; jurisdiction?: string }[];
   };
   lint: { default_language?: 'en' | 'zh' };
@@ -32,6 +33,7 @@ function userValue<T>(cfg: vscode.WorkspaceConfiguration, key: string): T | unde
   return i.workspaceFolderValue ?? i.workspaceValue ?? i.globalValue;
 }
 
+const ACT_FOR: ReadonlySet<string> = new Set(['prc-party', 'us-exporter', 'lender', 'third-country', 'neutral']);
 const SEVERITIES: ReadonlySet<string> = new Set(['error', 'warning', 'info']);
 const RULE_CODE = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
@@ -66,6 +68,10 @@ export function comitySettings(scope?: vscode.ConfigurationScope | null): Comity
   const law = userValue<string>(cfg, 'profile.governingLaw');
   if (typeof law === 'string' && law.trim() !== '') {
     out.profile.governing_law = law.trim();
+  }
+  const actFor = userValue<string>(cfg, 'profile.actFor');
+  if (typeof actFor === 'string' && ACT_FOR.has(actFor)) {
+    out.profile.act_for = actFor;
   }
   const parties = userValue<unknown[]>(cfg, 'profile.parties');
   if (Array.isArray(parties) && parties.length > 0) {

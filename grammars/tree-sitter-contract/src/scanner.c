@@ -20,6 +20,7 @@
  * token, never a parse error. It keeps no state between tokens.
  */
 #include "tree_sitter/parser.h"
+#include "vocabulary.h" /* keywords, verbs, abbreviations, classes: vocabulary.json */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -40,24 +41,11 @@ void tree_sitter_contract_external_scanner_deserialize(void *payload, const char
 }
 
 /* Must match the grammar's `extras`. */
-static inline bool is_hspace(int32_t c) {
-  return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
-}
+static inline bool is_hspace(int32_t c) { return vocab_is_hspace(c); }
 
-static inline bool is_newline(int32_t c) { return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029; }
+static inline bool is_newline(int32_t c) { return vocab_is_newline(c); }
 
-static inline bool is_cn_numeral(int32_t c) {
-  switch (c) {
-    case 0x4E00: /* 一 */ case 0x4E8C: /* 二 */ case 0x4E09: /* 三 */ case 0x56DB: /* 四 */
-    case 0x4E94: /* 五 */ case 0x516D: /* 六 */ case 0x4E03: /* 七 */ case 0x516B: /* 八 */
-    case 0x4E5D: /* 九 */ case 0x5341: /* 十 */ case 0x767E: /* 百 */ case 0x5343: /* 千 */
-    case 0x96F6: /* 零 */ case 0x3007: /* 〇 */ case 0x4E24: /* 两 */
-      return true;
-    default:
-      return false;
-  }
-}
+static inline bool is_cn_numeral(int32_t c) { return vocab_is_cn_numeral(c); }
 
 static inline bool is_digit(int32_t c) { return c >= '0' && c <= '9'; }
 static inline bool is_upper(int32_t c) { return c >= 'A' && c <= 'Z'; }
@@ -95,18 +83,14 @@ static bool xref_ahead(Cursor *cur) {
 /* `xref_ahead` for a word whose first `len` letters (in `buf`, which has
  * room for 16) were consumed already. */
 static bool xref_ahead_from(Cursor *cur, char *buf, unsigned len) {
-  static const char *const keywords[] = {
-      "Section", "section", "SECTION", "Clause", "clause", "CLAUSE", "Article", "article", "ARTICLE",
-      "Paragraph", "paragraph", "Schedule", "schedule", "SCHEDULE", "Annex", "ANNEX", "Exhibit",
-      "EXHIBIT", "Appendix", "APPENDIX", "Appendices", "Part", "PART", "Sub-clause", "sub-clause",
-  };
+  const char *const *keywords = VOCAB_XREF_KEYWORDS;
   while (len < 15 && (is_alpha(peek(cur)) || (peek(cur) == '-' && len > 0))) {
     buf[len++] = (char)peek(cur);
     adv(cur);
   }
   buf[len] = '\0';
   if (len < 4 || is_alpha(peek(cur))) return false;
-  for (unsigned i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+  for (unsigned i = 0; i < VOCAB_XREF_KEYWORDS_LEN; i++) {
     const char *k = keywords[i];
     unsigned j = 0;
     while (k[j] != '\0' && k[j] == buf[j]) j++;
@@ -129,23 +113,19 @@ static bool xref_ahead_from(Cursor *cur, char *buf, unsigned len) {
 static bool means_ahead(Cursor *cur, char *out, unsigned *out_len) {
   *out_len = 0;
   int32_t c = peek(cur);
-  if (c == 0x6307 /* 指 */) {
+  if (c == VOCAB_ZH_VERB /* 指 */) {
     adv(cur);
     cur->lexer->mark_end(cur->lexer);
     return true;
   }
-  if (c == 0x662F /* 是 */ || c == 0x7CFB /* 系 */ || c == 0x610F /* 意 */ || c == 0x7279 /* 特 */ ||
-      c == 0xFF1A /* ： */ || c == ':') {
+  if (vocab_is_zh_verb_lead(c) /* 是 系 意 特 ： : */) {
     adv(cur);
-    if (peek(cur) != 0x6307) return false;
+    if (peek(cur) != VOCAB_ZH_VERB) return false;
     adv(cur);
     cur->lexer->mark_end(cur->lexer);
     return true;
   }
-  static const char *const verbs[] = {
-      "means", "mean", "shall mean", "shall have the meaning", "shall include", "has the meaning",
-      "have the meaning", "includes", "refers to",
-  };
+  const char *const *verbs = VOCAB_DEFINITION_VERBS;
   char *buf = out;
   unsigned len = 0;
   bool matched = false;
@@ -155,7 +135,7 @@ static bool means_ahead(Cursor *cur, char *out, unsigned *out_len) {
      * cross-reference after the space, in particular). */
     char next = (char)peek(cur);
     bool prefix = false;
-    for (unsigned i = 0; i < sizeof(verbs) / sizeof(verbs[0]) && !prefix; i++) {
+    for (unsigned i = 0; i < VOCAB_DEFINITION_VERBS_LEN && !prefix; i++) {
       const char *v = verbs[i];
       unsigned j = 0;
       while (j < len && v[j] == buf[j]) j++;
@@ -168,7 +148,7 @@ static bool means_ahead(Cursor *cur, char *out, unsigned *out_len) {
     adv(cur);
     /* If no verb matches, the run will end after the last letter seen. */
     if (!cur->last_space) cur->lexer->mark_end(cur->lexer);
-    for (unsigned i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+    for (unsigned i = 0; i < VOCAB_DEFINITION_VERBS_LEN; i++) {
       const char *v = verbs[i];
       unsigned j = 0;
       while (j < len && v[j] == buf[j]) j++;
@@ -242,9 +222,9 @@ static bool marker_possible(Cursor *cur) {
   if (is_digit(c) || is_upper(c) || is_cn_numeral(c)) return true;
   if (c >= 0x2460 && c <= 0x2473) return true; /* ① … ⑳ */
   if (c >= 0x2776 && c <= 0x277F) return true; /* ❶ … ❿ */
+  if (vocab_is_bullet(c)) return true;           /* - * + • · ▪ ● */
   switch (c) {
-    case '(': case 0xFF08: case '#': case '-': case '*': case '+': case 0x2022: case 0xB7: case 0x25AA:
-    case 0x25CF: case '>': case '`': case '~': case '<': case 0x7B2C /* 第 */: case 0x9644 /* 附 */:
+    case '(': case 0xFF08: case '#': case '>': case '`': case '~': case '<': case 0x7B2C /* 第 */: case 0x9644 /* 附 */:
     case 0x672C /* 本 */: case '"': case 0x201C: case 0x201D: case 0x300C: case 0x300E: case 0x2018:
     case '\'': case 0xA7: case '_':
       return true;
@@ -267,20 +247,14 @@ static bool is_closer(int32_t c) {
 
 /* Words that end with a full stop without ending the sentence. */
 static bool is_abbreviation(const char *w, int len) {
-  static const char *const list[] = {
-      "u.s", "u.k", "e.u", "p.r.c", "p.r", "u.n", "no", "nos", "co", "ltd", "inc", "corp", "llc", "plc", "pte",
-      "s.a", "n.a", "b.v", "n.v", "e.g", "i.e", "etc", "cf", "vs", "v", "art", "arts", "sec", "secs", "para",
-      "paras", "cl", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "fig", "approx", "dept", "govt", "reg", "regs",
-      "c.f.r", "u.s.c", "f.r", "fed", "incl", "min", "max", "viz", "al", "ref", "sch", "jan", "feb", "mar",
-      "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "hk", "sar",
-  };
+  const char *const *list = VOCAB_ABBREVIATIONS;
   if (len <= 1) return true; /* "A." "J." and empty */
   bool number = true;
   for (int i = 0; i < len; i++) {
     if (!(w[i] == '.' || (w[i] >= '0' && w[i] <= '9'))) number = false;
   }
   if (number) return true;
-  for (unsigned i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
+  for (unsigned i = 0; i < VOCAB_ABBREVIATIONS_LEN; i++) {
     int j = 0;
     while (j < len && list[i][j] != '\0' && list[i][j] == w[j]) j++;
     if (j == len && list[i][j] == '\0') return true;

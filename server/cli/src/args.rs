@@ -59,6 +59,19 @@ pub struct CheckArgs {
     /// Report suppression comments that match no finding.
     #[arg(long)]
     pub report_unused: bool,
+    /// Parse every draft whole, without the batch fast path (as the
+    /// environment variable COMITY_NO_FAST_PATH=1 does), to bisect a
+    /// difference between `check` and the editor.
+    #[arg(long, hide = true)]
+    pub no_fast_path: bool,
+    /// With the human format, also show why each clause is risky, the
+    /// US-side cost of deleting it, and every suggested wording in full.
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// List the findings that suppression comments removed, as info, with the
+    /// comment and reason (carve-out downgrades always name their clause).
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

@@ -21,6 +21,10 @@ use super::sink::{Rendered, Sink, fail_on_for, finish, progress_bar};
 use comity_engine as engine;
 
 pub fn run(args: CheckArgs) -> ExitCode {
+    if args.no_fast_path {
+        comity_document::set_fast_path(false);
+    }
+    super::report::set_verbosity(args.verbose);
     // `--threads 1` holds the whole run to one thread at a time: a hook
     // or CI job that asks for it gets one core's worth of work, and the
     // throughput it sees is one core's. Otherwise a helper thread does the
@@ -45,7 +49,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     if is_long_run(&inputs) {
         contexts.long_run();
     }
-    let report_unused = args.report_unused;
+    let report_unused = (args.report_unused, args.show_suppressed);
     let progress = progress_bar(&args, inputs.len());
     if matches!(args.format, Format::Human | Format::Jsonl | Format::Github)
         && !args.fix
@@ -151,7 +155,7 @@ fn stream(
     // Each worker lints a file, renders its report and hands it to the
     // sink, which writes out the reports that are next in order: no thread
     // waits for another to write.
-    let report_unused = args.report_unused;
+    let report_unused = (args.report_unused, args.show_suppressed);
     jobs.into_iter().par_bridge().for_each(|(k, i)| {
         if sink.lock().expect("report lock").failed.is_some() {
             return;
@@ -177,7 +181,8 @@ fn stream(
     super::outcome(sink.errors, sink.failing, args.exit_zero)
 }
 
-fn lint_input(input: &Input, contexts: &Contexts, report_unused: bool) -> FileResult {
+/// `flags`: report unused suppressions, show suppressed findings.
+fn lint_input(input: &Input, contexts: &Contexts, flags: (bool, bool)) -> FileResult {
     let (name, read, docx) = inputs::read(input);
     let display = input.display();
     let text = match read {
@@ -188,9 +193,10 @@ fn lint_input(input: &Input, contexts: &Contexts, report_unused: bool) -> FileRe
         Ok(c) => c,
         Err(e) => return error_result(&display, e),
     };
-    let (text, findings) = if report_unused {
+    let (text, findings) = if flags.0 || flags.1 {
         let mut settings = ctx.settings.clone();
-        settings.report_unused_suppressions = true;
+        settings.report_unused_suppressions |= flags.0;
+        settings.show_suppressed |= flags.1;
         engine::check_text(text, &ctx.rules, &settings)
     } else {
         engine::check_text(text, &ctx.rules, &ctx.settings)

@@ -10,8 +10,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{EXIT_ERROR, OutlineFormat, emit};
-use comity_document::Document;
-use comity_engine::{Settings, lint};
+use comity_engine::{Settings, check_text};
 use comity_rules::RuleSet;
 use comity_text::{Lang, lang_of};
 
@@ -191,11 +190,10 @@ pub fn evaluate_selected(reader: impl BufRead, selection: &Selection) -> Evaluat
                 .as_deref()
                 .and_then(Lang::parse)
                 .unwrap_or_else(|| lang_of(&item.text));
-            let doc = Document::parse(item.text.clone());
-            let mut codes: Vec<String> = lint(&doc, rules, &settings)
-                .into_iter()
-                .map(|f| f.code)
-                .collect();
+            // The path `comity check` takes, so that what is measured is
+            // what the linter does.
+            let (_, findings) = check_text(item.text.clone(), rules, &settings);
+            let mut codes: Vec<String> = findings.into_iter().map(|f| f.code).collect();
             codes.sort();
             codes.dedup();
             (lang, codes)

@@ -32,6 +32,11 @@ pub fn planned_edits(findings: &[Finding], unsafe_fixes: bool) -> Vec<(Span, Str
             a == Applicability::Safe || (unsafe_fixes && a == Applicability::Unsafe)
         };
         if let Some(s) = f.suggestions.iter().find(|s| allowed(s.applicability)) {
+            // Never write the same replacement twice (two identical
+            // definitions, or one carve-out repeated after every sentence).
+            if edits.iter().any(|(_, r)| *r == s.replacement) {
+                continue;
+            }
             edits.push((s.span, s.replacement.clone()));
         }
     }

@@ -84,124 +84,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-const STYLE: &str = r#"
-:root {
-  --ink: #1d2430; --muted: #5b6472; --rule: #d9dde3; --paper: #ffffff; --desk: #eef0f3;
-  --error: #b42318; --error-bg: #fdecea; --error-mark: #fbd5d1;
-  --warning: #a15c07; --warning-bg: #fef4e0; --warning-mark: #fde7b0;
-  --info: #1d5fb8; --info-bg: #e8f1fc; --info-mark: #d3e5fb;
-  --accent: #1f3a5f;
-  --sans: "Helvetica Neue", Helvetica, Arial, "Liberation Sans", "Noto Sans", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
-  --serif: Georgia, Cambria, "Times New Roman", "Liberation Serif", "Noto Serif", "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", SimSun, "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", serif;
-}
-* { box-sizing: border-box; }
-html { background: var(--desk); }
-body { margin: 0; padding: 32px 16px; color: var(--ink); font-family: var(--sans); font-size: 14.5px; line-height: 1.55; }
-.page { max-width: 980px; margin: 0 auto; background: var(--paper); padding: 48px 56px 40px; box-shadow: 0 1px 3px rgba(0,0,0,.08), 0 8px 24px rgba(0,0,0,.06); }
-h1, h2, h3 { font-family: var(--serif); font-weight: 600; color: var(--accent); line-height: 1.25; }
-h1 { font-size: 30px; margin: 4px 0 14px; letter-spacing: .2px; }
-h2 { font-size: 21px; margin: 0 0 6px; }
-h3 { font-size: 16.5px; margin: 0; }
-h4 { font-size: 11.5px; text-transform: uppercase; letter-spacing: .08em; color: var(--muted); margin: 14px 0 4px; font-weight: 600; }
-p { margin: 0 0 8px; }
-a { color: var(--accent); }
-.eyebrow { font-size: 12px; text-transform: uppercase; letter-spacing: .12em; color: var(--muted); margin: 0; }
-.masthead { border-bottom: 3px double var(--accent); padding-bottom: 18px; margin-bottom: 26px; }
-.scope { max-width: 78ch; }
-.disclaimer { border-left: 4px solid var(--accent); background: #f5f7fa; padding: 8px 12px; margin-top: 12px; font-size: 13.5px; }
-.muted { color: var(--muted); }
-.small { font-size: 12.5px; }
-section.summary { margin-bottom: 28px; }
-table { border-collapse: collapse; width: 100%; margin: 10px 0 12px; font-size: 13.5px; }
-th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--rule); vertical-align: top; }
-thead th { font-size: 11.5px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); border-bottom: 2px solid var(--ink); }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; width: 5.5em; }
-tfoot td { font-weight: 700; border-top: 2px solid var(--ink); border-bottom: none; }
-td.path { word-break: break-all; }
-td.zero { color: #a3aab5; }
-td.n-error { color: var(--error); font-weight: 700; }
-td.n-warning { color: var(--warning); font-weight: 700; }
-td.n-info { color: var(--info); font-weight: 700; }
-.unread { border: 1px solid var(--error); border-radius: 4px; padding: 8px 12px; margin: 10px 0; }
-.unread h3 { color: var(--error); font-size: 14px; font-family: var(--sans); }
-.unread ul { margin: 6px 0 0; padding-left: 20px; }
-.legend { display: flex; flex-wrap: wrap; gap: 6px 18px; font-size: 12.5px; color: var(--muted); margin-top: 6px; }
-section.file { border-top: 1px solid var(--rule); padding-top: 26px; margin-top: 30px; }
-.file-head { display: flex; align-items: baseline; gap: 12px; }
-.file-no { font-family: var(--serif); font-size: 21px; color: var(--muted); }
-.file-path { word-break: break-all; }
-.file-meta { color: var(--muted); font-size: 13px; margin: 2px 0 16px; }
-.notices { font-size: 13px; color: var(--muted); margin: 0 0 14px; padding-left: 20px; }
-.clause { border: 1px solid var(--rule); border-radius: 6px; margin: 0 0 22px; overflow: hidden; }
-.clause-head { background: #f5f7fa; border-bottom: 1px solid var(--rule); padding: 10px 16px; }
-.crumbs { font-size: 12px; color: var(--muted); margin-bottom: 2px; }
-.clause-title { display: flex; align-items: baseline; gap: 10px; flex-wrap: wrap; }
-.clause-label { font-family: var(--serif); font-weight: 700; color: var(--accent); font-size: 16.5px; }
-.clause-heading { font-family: var(--serif); font-size: 16.5px; color: var(--ink); }
-.clause-loc { margin-left: auto; font-size: 12px; color: var(--muted); white-space: nowrap; }
-.clause-body { padding: 14px 16px 4px; }
-blockquote { margin: 0; }
-.clause-text { font-family: var(--serif); font-size: 14.5px; line-height: 1.7; white-space: pre-wrap; border-left: 3px solid var(--rule); padding: 2px 0 2px 14px; margin: 0 0 14px; overflow-wrap: anywhere; }
-.elided { color: var(--muted); }
-mark { padding: 0 1px; border-radius: 2px; color: inherit; }
-mark.error { background: var(--error-mark); box-shadow: inset 0 -2px 0 var(--error); }
-mark.warning { background: var(--warning-mark); box-shadow: inset 0 -2px 0 var(--warning); }
-mark.info { background: var(--info-mark); box-shadow: inset 0 -2px 0 var(--info); }
-sup.ref { font-family: var(--sans); font-size: 10px; font-weight: 700; color: var(--muted); margin-left: 1px; }
-.finding { border-top: 1px dashed var(--rule); padding: 12px 0 10px; }
-.finding:first-of-type { border-top: none; padding-top: 0; }
-.finding-head > * { margin-right: 8px; }
-.badge { display: inline-block; font-size: 11px; font-weight: 700; text-transform: uppercase; letter-spacing: .06em; padding: 1px 8px; border-radius: 10px; border: 1px solid currentColor; }
-.badge.error { color: var(--error); background: var(--error-bg); }
-.badge.warning { color: var(--warning); background: var(--warning-bg); }
-.badge.info { color: var(--info); background: var(--info-bg); }
-.code { font-weight: 700; font-variant-numeric: tabular-nums; }
-.rule-title { font-weight: 600; }
-.rule-title-alt { color: var(--muted); }
-.message { margin: 6px 0 0; }
-.operative { margin: 6px 0 0; font-size: 13px; color: var(--muted); }
-.operative-label { font-size: 11px; text-transform: uppercase; letter-spacing: .06em; font-weight: 600; margin-right: 4px; }
-.operative q { font-family: var(--serif); font-size: 13.5px; color: var(--ink); }
-.cols { display: grid; grid-template-columns: 1fr 1fr; gap: 0 28px; }
-.cols > div { min-width: 0; }
-ul.plain { margin: 0; padding-left: 18px; }
-ul.plain li { margin: 1px 0; }
-.tag { display: inline-block; font-size: 10.5px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); border: 1px solid var(--rule); border-radius: 3px; padding: 0 5px; margin-left: 4px; vertical-align: 1px; }
-.tag.caution { color: var(--warning); border-color: var(--warning); }
-.tag.ok { color: #2e7d32; border-color: #2e7d32; }
-.cite-meta { color: var(--muted); font-size: 12.5px; }
-.definition { font-family: var(--serif); font-size: 13.5px; white-space: pre-wrap; border-left: 3px solid var(--rule); padding-left: 12px; margin: 4px 0 0; overflow-wrap: anywhere; }
-ol.alts { margin: 0; padding-left: 20px; }
-ol.alts li { margin: 0 0 10px; }
-.alt-title { font-weight: 600; margin: 0 0 3px; }
-.replacement { font-family: var(--serif); font-size: 13.5px; white-space: pre-wrap; background: #f7f9f7; border-left: 3px solid #8fb996; padding: 6px 10px; margin: 0 0 4px; overflow-wrap: anywhere; }
-.risk { font-size: 13px; color: var(--muted); margin: 0; }
-.none { color: var(--muted); font-style: italic; }
-.see-above { color: var(--muted); font-size: 13px; font-style: italic; margin: 10px 0 0; }
-footer { border-top: 1px solid var(--rule); margin-top: 34px; padding-top: 10px; font-size: 12px; color: var(--muted); }
-@page { size: A4; margin: 16mm 15mm 18mm; }
-@media print {
-  html, body { background: none; }
-  body { padding: 0; font-size: 10pt; }
-  .page { max-width: none; padding: 0; box-shadow: none; }
-  section.file { break-before: page; page-break-before: always; border-top: none; margin-top: 0; padding-top: 0; }
-  .clause { border: none; border-top: 1.5px solid var(--ink); border-radius: 0; overflow: visible; }
-  .clause-head { padding: 8px 0; }
-  .clause-body { padding: 10px 0 4px; }
-  .clause-head { background: none; }
-  .clause-head, h2, h3, h4, .finding-head { break-after: avoid; page-break-after: avoid; }
-  .clause-text, .replacement, .definition, tr, .finding-head { break-inside: avoid; page-break-inside: avoid; }
-  .disclaimer, .replacement { background: none; }
-  .badge { background: none !important; }
-  mark { background: none !important; box-shadow: none; text-decoration: underline 2px; text-underline-offset: 2px; font-weight: 700; }
-  mark.error { text-decoration-color: var(--error); }
-  mark.warning { text-decoration-color: var(--warning); }
-  mark.info { text-decoration-color: var(--info); }
-  a { color: inherit; text-decoration: none; }
-  a.ext::after { content: " <" attr(href) ">"; font-size: 8pt; color: var(--muted); word-break: break-all; }
-}
-@media (max-width: 720px) { .page { padding: 24px 18px; } .cols { grid-template-columns: 1fr; } }
-"#;
+/// The page's style sheet, kept as CSS beside this file (`report.css`).
+const STYLE: &str = include_str!("report.css");
 
 fn render(h: &mut String, results: &[FileResult], rules: &RuleSet) -> std::fmt::Result {
     let version = env!("CARGO_PKG_VERSION");
@@ -214,7 +98,7 @@ fn render(h: &mut String, results: &[FileResult], rules: &RuleSet) -> std::fmt::
     )?;
     writeln!(
         h,
-        "<style>{STYLE}</style>\n</head>\n<body>\n<div class=\"page\">"
+        "<style>\n{STYLE}</style>\n</head>\n<body>\n<div class=\"page\">"
     )?;
 
     // Masthead: title, version, scope and disclaimer.

@@ -11,6 +11,7 @@ pub mod fix;
 pub mod html;
 mod inputs;
 pub mod report;
+mod rules_test;
 pub mod sarif;
 mod sink;
 mod stream;
@@ -37,9 +38,9 @@ pub use eval::{Evaluation, evaluate};
     about = "Lints contract drafts for clauses that implement US export controls or sanctions, citing the PRC Anti-Foreign Sanctions Law.",
     after_help = "Findings are a drafting aid, not legal advice. See README.md."
 )]
-pub struct Cli {
+struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    command: Command,
 }
 
 #[derive(Subcommand, Debug)]
@@ -69,6 +70,11 @@ pub enum Command {
         /// ripgrep comparison in server/benches/bench.sh).
         #[arg(long, hide = true)]
         anchors: bool,
+        /// Run the examples of the rule files in DIR (a firm's own rules)
+        /// and print each one's result; exit 1 if one fails, 2 if a file
+        /// does not load.
+        #[arg(long, value_name = "DIR")]
+        test: Option<PathBuf>,
     },
     /// Measure precision and recall on a labelled JSONL file of clauses.
     Eval {
@@ -152,9 +158,9 @@ impl FailOn {
 }
 
 /// Exit status when findings at or above `--fail-on` were reported.
-pub const EXIT_FINDINGS: u8 = 1;
+pub(crate) const EXIT_FINDINGS: u8 = 1;
 /// Exit status for usage and input errors.
-pub const EXIT_ERROR: u8 = 2;
+pub(crate) const EXIT_ERROR: u8 = 2;
 
 /// The command given on the command line (usage errors exit here).
 pub fn parse() -> Command {
@@ -168,6 +174,9 @@ pub fn run(command: Command) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Outline { file, format } => outline(file, format),
         Command::Explain { code, lang } => explain::explain(&code, lang.lang()),
+        Command::Rules {
+            test: Some(dir), ..
+        } => rules_test::run(&dir),
         Command::Rules { anchors: true, .. } => explain::anchors(),
         Command::Rules { format, .. } => explain::rules(format),
         Command::Eval {
@@ -218,14 +227,20 @@ pub(crate) fn finish_output(written: std::io::Result<()>) -> Result<(), ExitCode
 }
 
 fn outline(file: PathBuf, format: OutlineFormat) -> ExitCode {
-    let source = match input::read_text_file(&file) {
-        Ok(s) => s,
+    // A .docx is read through its document XML, like `comity check` does.
+    let text = if input::FileKind::of(&file) == Some(input::FileKind::Docx) {
+        input::docx::read_docx(&file).map(|d| d.text)
+    } else {
+        input::read_text_file(&file).map(|s| s.text)
+    };
+    let text = match text {
+        Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let doc = Document::parse(source.text);
+    let doc = Document::parse(text);
     let outline = Outline::of(&doc);
     let r = emit(|out| match format {
         OutlineFormat::Text => writeln!(out, "{}\n{}", file.display(), outline.to_text()),

@@ -359,6 +359,18 @@ pub fn citation_line(citations: &[Citation]) -> String {
         .join("; ")
 }
 
+static VERBOSITY: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// `-v`: the human report adds each rule's "why" and US-side cost, and shows
+/// every suggested wording in full (never cut short with "…").
+pub fn set_verbosity(level: u8) {
+    VERBOSITY.store(level, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn verbosity() -> u8 {
+    VERBOSITY.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Code frames for a terminal, rustc-style, with the clause, the legal basis
 /// and the first suggested wording.
 pub fn write_human(out: &mut dyn Write, results: &[FileResult], color: bool) -> io::Result<()> {
@@ -444,15 +456,48 @@ pub fn write_human_file(out: &mut dyn Write, r: &FileResult, color: bool) -> io:
             for rel in &related {
                 group = group.element(Level::NOTE.message(rel.as_str()));
             }
-            let suggestion = f.suggestions.first().map(|s| {
-                let how = match s.applicability {
-                    Applicability::Safe => "safe fix",
-                    Applicability::Unsafe => "unsafe fix",
-                    Applicability::DisplayOnly => "for review",
-                };
-                format!("{} ({how}): {}", s.title, excerpt(&s.replacement, 400))
-            });
-            if let Some(s) = &suggestion {
+            let verbose = verbosity() > 0;
+            let rule_docs = verbose
+                .then(|| comity_rules::RuleSet::builtin().rule(&f.code))
+                .flatten()
+                .map(|rule| {
+                    let (why, cost) = match f.lang {
+                        Lang::En => ("why", "US-side cost of deleting it"),
+                        Lang::Zh => ("风险说明", "删除条款在美国法上的代价"),
+                    };
+                    [
+                        format!("{why}: {}", rule.file.why.get(f.lang)),
+                        format!("{cost}: {}", rule.file.us_side.get(f.lang)),
+                    ]
+                });
+            for d in rule_docs.iter().flatten() {
+                group = group.element(Level::NOTE.message(d.as_str()));
+            }
+            let shown = if verbose { f.suggestions.len() } else { 1 };
+            let suggestions: Vec<String> = f
+                .suggestions
+                .iter()
+                .take(shown)
+                .map(|s| {
+                    let how = match s.applicability {
+                        Applicability::Safe => "safe fix",
+                        Applicability::Unsafe => "unsafe fix",
+                        Applicability::DisplayOnly => "for review",
+                    };
+                    let wording = if verbose {
+                        s.replacement.trim().to_string()
+                    } else {
+                        excerpt(&s.replacement, 400)
+                    };
+                    let note = if verbose {
+                        format!(" [{}]", s.note)
+                    } else {
+                        String::new()
+                    };
+                    format!("{} ({how}): {wording}{note}", s.title)
+                })
+                .collect();
+            for s in &suggestions {
                 group = group.element(Level::HELP.message(s.as_str()));
             }
             writeln!(out, "{}\n", renderer.render(&[group]))?;

@@ -3,6 +3,13 @@
 //! one output line `{"id": …, "findings": [...]}`; a bad line by
 //! `{"line": N, "error": "…"}`. Offsets `start`/`end` count Unicode
 //! characters of `text` (`start_byte`/`end_byte` count UTF-8 bytes).
+//!
+//! A line may carry a whole Word draft in place of `text`:
+//! `{"id": …, "docx_base64": "…"}` (standard base64 of the `.docx` bytes).
+//! It is read by the same `.docx` reader as files on disk; offsets then count
+//! characters of the extracted text, and each finding names its Word
+//! `paragraph` (`{"number", "offset"}`). This lets a distributed job
+//! (`examples/spark/`) hand Comity the raw bytes of each document.
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -13,8 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::args::CheckArgs;
 use super::contexts::Contexts;
 use super::{EXIT_ERROR, FailOn};
-use comity_document::Document;
-use comity_engine::{lint_prefiltered, prefilter};
+use comity_engine::check_text;
 use comity_finding::{Applicability, Finding, Severity};
 use comity_text::Lang;
 
@@ -22,7 +28,10 @@ use comity_text::Lang;
 #[serde(deny_unknown_fields)]
 struct InLine {
     id: serde_json::Value,
-    text: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    docx_base64: Option<String>,
     #[serde(default)]
     lang: Option<String>,
     // Labelled files can be streamed too; the labels are ignored here.
@@ -55,6 +64,15 @@ pub struct OutFinding {
     pub message: String,
     pub citations: Vec<OutCitation>,
     pub suggestions: Vec<OutSuggestion>,
+    /// For a `docx_base64` line: the Word paragraph of the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<OutParagraph>,
+}
+
+#[derive(Serialize)]
+pub struct OutParagraph {
+    pub number: usize,
+    pub offset: usize,
 }
 
 #[derive(Serialize)]
@@ -105,6 +123,7 @@ pub fn out_finding(text: &str, f: &Finding) -> OutFinding {
                 end: char_offset(text, s.span.end),
             })
             .collect(),
+        paragraph: None,
     }
 }
 
@@ -236,16 +255,117 @@ fn answer(
             }
         }
     }
-    // Most clauses of a library name no foreign measure: not parsed.
-    let Some(pre) = prefilter(&input.text, rules) else {
-        return Some(Answer::Findings(input.id, Vec::new(), false));
+    let (text, docx) = match (input.text, input.docx_base64) {
+        (Some(text), None) => (text, None),
+        (None, Some(b64)) => match docx_from_base64(&b64) {
+            Ok(d) => (d.text.clone(), Some(d)),
+            Err(e) => return Some(Answer::Error(line_no, e)),
+        },
+        (Some(_), Some(_)) => {
+            return Some(Answer::Error(
+                line_no,
+                "not a clause object: has both \"text\" and \"docx_base64\"".into(),
+            ));
+        }
+        (None, None) => {
+            return Some(Answer::Error(
+                line_no,
+                "not a clause object: needs a \"text\" or a \"docx_base64\" field".into(),
+            ));
+        }
     };
-    let doc = Document::parse_once(input.text);
-    let findings = lint_prefiltered(&doc, rules, &settings, pre);
+    // Most clauses of a library name no foreign measure: not parsed.
+    let (text, findings) = check_text(text, rules, &settings);
     let failing = findings.iter().any(|f| f.severity >= fail_on);
     let out = findings
         .iter()
-        .map(|f| out_finding(doc.text(), f))
+        .map(|f| {
+            let mut o = out_finding(&text, f);
+            o.paragraph = docx
+                .as_ref()
+                .and_then(|d| d.locate(f.span.start))
+                .map(|(number, offset)| OutParagraph { number, offset });
+            o
+        })
         .collect();
     Some(Answer::Findings(input.id, out, failing))
+}
+
+/// The text of a `.docx` sent as base64 on a stream line.
+fn docx_from_base64(b64: &str) -> Result<comity_workspace::input::docx::DocxText, String> {
+    let bytes = decode_base64(b64)
+        .map_err(|at| format!("docx_base64: not valid base64 (bad character at position {at})"))?;
+    if bytes.len() as u64 > comity_workspace::input::docx::MAX_DOCX_BYTES {
+        return Err(format!(
+            "docx_base64: {} bytes, more than the {} allowed",
+            bytes.len(),
+            comity_workspace::input::docx::MAX_DOCX_BYTES
+        ));
+    }
+    comity_workspace::input::docx::docx_text(std::path::Path::new("docx_base64"), &bytes)
+        .map_err(|e| e.to_string())
+}
+
+/// Standard base64 (RFC 4648, `+/`, `=` padding optional; ASCII whitespace
+/// ignored, as in line-wrapped output). Err: the position of the first
+/// character that is not base64.
+fn decode_base64(s: &str) -> Result<Vec<u8>, usize> {
+    fn value(c: u8) -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let (mut acc, mut bits, mut padding) = (0u32, 0u32, 0usize);
+    for (i, &c) in s.as_bytes().iter().enumerate() {
+        if c.is_ascii_whitespace() {
+            continue;
+        }
+        if c == b'=' {
+            padding += 1;
+            if padding > 2 {
+                return Err(i);
+            }
+            continue;
+        }
+        let v = match value(c) {
+            Some(v) if padding == 0 => v,
+            _ => return Err(i),
+        };
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    // Leftover bits must be fewer than a byte and zero (canonical encoding).
+    if bits >= 6 || acc != 0 {
+        return Err(s.len());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_base64;
+
+    #[test]
+    fn base64_round_trips_and_rejects_garbage() {
+        assert_eq!(decode_base64("").unwrap(), b"");
+        assert_eq!(decode_base64("Zg==").unwrap(), b"f");
+        assert_eq!(decode_base64("Zm8=").unwrap(), b"fo");
+        assert_eq!(decode_base64("Zm9v").unwrap(), b"foo");
+        assert_eq!(decode_base64("Zm9v\nYmFy").unwrap(), b"foobar");
+        assert_eq!(decode_base64("Zm8").unwrap(), b"fo");
+        assert_eq!(decode_base64("Zm9v!"), Err(4));
+        assert_eq!(decode_base64("Zg==Zg"), Err(4));
+        assert!(decode_base64("Z").is_err());
+    }
 }

@@ -97,7 +97,7 @@ pub struct Block {
     /// The governing-law statement in this block, if any (read once, when
     /// the block is built, so that an edit elsewhere need not read it again).
     #[serde(skip)]
-    pub governing_law: Option<Box<super::parties::GoverningLaw>>,
+    pub governing_law: Option<Box<super::governing_law::GoverningLaw>>,
 }
 
 impl Block {
@@ -424,7 +424,12 @@ fn read_block(node: Node, text: &str, facts: bool) -> Option<Block> {
 /// its governing-law statement.
 pub(crate) fn read_facts(block: &mut Block, text: &str) {
     block.lang = LangCounts::of(block.span.text(text));
-    block.governing_law = super::parties::governing_law_in(block, text).map(Box::new);
+    block.governing_law = if block.kind.is_quoted_material() {
+        None
+    } else {
+        super::governing_law::governing_law_in(block.span.text(text), block.span.start)
+            .map(Box::new)
+    };
 }
 
 fn read_inline(node: Node, text: &str, block: &mut Block) {

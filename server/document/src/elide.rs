@@ -48,6 +48,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use tree_sitter_contract::vocabulary;
 
 use super::blocks::{Block, trim_end};
 use comity_text::Span;
@@ -59,8 +60,11 @@ use comity_text::Span;
 /// together).
 #[cfg(test)]
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"["“”「『‘§']|\*\*|<!--|-->|本(?:协议|合同|条款|附件|章程)中?所称"#)
-        .expect("the pattern compiles")
+    Regex::new(&format!(
+        r#"["“”「『‘§']|\*\*|<!--|-->|本(?:{})中?所称"#,
+        vocabulary::DEFINES_PREFIX_DOCUMENTS.join("|")
+    ))
+    .expect("the pattern compiles")
 });
 
 /// The bytes a match of `STRONG` may begin with.
@@ -115,7 +119,7 @@ fn defines_prefix_len(s: &str) -> usize {
     let Some(rest) = s.strip_prefix('本') else {
         return 0;
     };
-    let Some(rest) = ["协议", "合同", "条款", "附件", "章程"]
+    let Some(rest) = vocabulary::DEFINES_PREFIX_DOCUMENTS
         .iter()
         .find_map(|w| rest.strip_prefix(w))
     else {
@@ -128,20 +132,28 @@ fn defines_prefix_len(s: &str) -> usize {
     }
 }
 
-/// The grammar's `cross_reference` token.
+/// The grammar's `cross_reference` token, with the vocabulary's keywords.
+/// (`\d` is written `[0-9]`: the grammar's is ASCII, the regex crate's is
+/// not.)
 static XREF: LazyLock<Regex> = LazyLock::new(|| {
-    const CN: &str = "[一二三四五六七八九十百千零〇两]";
     Regex::new(&format!(
         concat!(
-            r"(?:[Ss]ections?|SECTIONS?|[Cc]lauses?|CLAUSES?|[Aa]rticles?|ARTICLES?",
-            r"|[Pp]aragraphs?|[Ss]ub-?clauses?|[Ss]chedules?|SCHEDULES?|[Aa]nnex(?:es)?|ANNEX",
-            r"|[Ee]xhibits?|EXHIBIT|[Aa]ppendix|[Aa]ppendices|APPENDIX|Part|PART)[ \u{{A0}}]+",
+            r"(?:{keywords})[ \u{{A0}}]+",
             r"(?:[0-9]{{1,3}}[A-Za-z]?(?:\.[0-9]{{1,3}})*|[IVXLC]{{1,6}}|[A-Z])(?:\([a-zA-Z0-9]{{1,4}}\))*",
-            r"|第(?:{cn}+|[0-9]{{1,3}}(?:\.[0-9]{{1,3}})*)(?:条|款|项|章|节|部分)",
-            r"|本(?:合同|协议)第?(?:{cn}+|[0-9]{{1,3}}(?:\.[0-9]{{1,3}})*)(?:条|款|项|章|节)?",
-            r"|附件(?:{cn}+|[0-9]{{1,3}}|[A-Z])",
+            r"|第(?:[{cn}]+|[0-9]{{1,3}}(?:\.[0-9]{{1,3}})*)(?:{units})",
+            r"|本(?:{documents})第?(?:[{cn}]+|[0-9]{{1,3}}(?:\.[0-9]{{1,3}})*)(?:{units_after})?",
+            r"|附件(?:[{cn}]+|[0-9]{{1,3}}|[A-Z])",
         ),
-        cn = CN
+        // (Groups in the fragments, `[Aa]nnex(es)?`, need not capture.)
+        keywords = vocabulary::CROSS_REFERENCE_KEYWORDS_REGEX
+            .iter()
+            .map(|k| k.replace('(', "(?:"))
+            .collect::<Vec<_>>()
+            .join("|"),
+        cn = vocabulary::CN_NUMERALS,
+        units = vocabulary::ZH_UNITS.join("|"),
+        documents = vocabulary::ZH_DOCUMENTS.join("|"),
+        units_after = vocabulary::ZH_UNITS_AFTER_DOCUMENT.join("|"),
     ))
     .expect("the cross-reference pattern compiles")
 });
@@ -153,52 +165,21 @@ pub(super) fn warm_up() {
 
 /// Characters that end the grammar's `word` token (`BREAK`); a word may
 /// start with one of them.
+#[inline]
 pub(super) fn is_word_break(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\u{201C}'
-            | '\u{201D}'
-            | '\u{300C}'
-            | '\u{300D}'
-            | '\u{300E}'
-            | '\u{300F}'
-            | '('
-            | '\u{FF08}'
-            | '第'
-            | '本'
-            | '§'
-            | '*'
-    )
+    vocabulary::is_word_break(c)
 }
 
 /// The grammar's horizontal space (`extras`).
+#[inline]
 pub(super) fn is_hspace(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '\t' | '\u{0C}' | '\u{0B}' | '\u{A0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200B}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
-    )
+    vocabulary::is_hspace(c)
 }
 
 /// The CJK numerals of the grammar's `CN_NUM`.
+#[inline]
 pub(super) fn is_cn_numeral(c: char) -> bool {
-    matches!(
-        c,
-        '一' | '二'
-            | '三'
-            | '四'
-            | '五'
-            | '六'
-            | '七'
-            | '八'
-            | '九'
-            | '十'
-            | '百'
-            | '千'
-            | '零'
-            | '〇'
-            | '两'
-    )
+    vocabulary::is_cn_numeral(c)
 }
 
 /// Characters of the CJK clause numbers (`第五条`, `第三章`, `附件一`,

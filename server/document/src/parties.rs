@@ -1,150 +1,21 @@
-//! Parties, the jurisdictions they are tied to, and the governing law: the
-//! document facts that grade how exposed a clause is under PRC law.
+//! The parties of a draft and the jurisdictions they are tied to: with the
+//! governing law ([`super::governing_law`]), the document facts that grade
+//! how exposed a clause is under PRC law. What is known of jurisdictions and
+//! places is in [`super::jurisdiction`].
 
-use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::blocks::{Block, DefinitionForm};
+use super::governing_law::GOVERNING_LAW;
+use super::jurisdiction::{
+    FOREIGN_PLACE, HintKind, Jurisdiction, JurisdictionHint, NON_PRC_CHINESE_PLACE, PLACE_WORDS,
+    PRC_PLACE, non_prc_place, place_matches, trim_place,
+};
 use super::terms::DefinedTerm;
 use comity_text::Span;
-
-/// A legal system a party or a contract is tied to.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Jurisdiction {
-    /// Mainland China.
-    Prc,
-    HongKong,
-    Macau,
-    Taiwan,
-    Us,
-    Uk,
-    Eu,
-    Singapore,
-    Switzerland,
-    Japan,
-    Other(String),
-}
-
-impl Jurisdiction {
-    /// Reads a place name as written in a contract ("the People's Republic of
-    /// China", "England and Wales", "State of New York", "中华人民共和国").
-    pub fn from_name(name: &str) -> Option<Jurisdiction> {
-        let n = name
-            .trim()
-            .trim_start_matches("the ")
-            .trim_start_matches("The ")
-            .to_lowercase();
-        let n = n.trim_end_matches(|c: char| !c.is_alphanumeric() && !super::lang::is_cjk(c));
-        if n.is_empty() {
-            return None;
-        }
-        let has = |keys: &[&str]| keys.iter().any(|k| n.contains(k));
-        Some(if has(&["hong kong", "香港"]) {
-            Jurisdiction::HongKong
-        } else if has(&["macau", "macao", "澳门"]) {
-            Jurisdiction::Macau
-        } else if has(&["taiwan", "台湾"]) {
-            Jurisdiction::Taiwan
-        } else if has(&[
-            "people's republic of china",
-            "people’s republic of china",
-            "prc",
-            "p.r.c",
-            "p. r. china",
-            "p.r. china",
-            "中华人民共和国",
-            "中国",
-            "mainland china",
-        ]) || n == "china"
-        {
-            Jurisdiction::Prc
-        } else if has(&[
-            "united states",
-            "u.s.",
-            "usa",
-            "new york",
-            "delaware",
-            "california",
-            "texas",
-            "washington",
-            "illinois",
-            "massachusetts",
-            "nevada",
-            "美国",
-            "纽约",
-            "特拉华",
-            "加利福尼亚",
-            "加州",
-        ]) {
-            Jurisdiction::Us
-        } else if has(&[
-            "england",
-            "wales",
-            "united kingdom",
-            "scotland",
-            "english",
-            "英国",
-            "英格兰",
-        ]) {
-            Jurisdiction::Uk
-        } else if has(&["singapore", "新加坡"]) {
-            Jurisdiction::Singapore
-        } else if has(&["switzerland", "swiss", "瑞士"]) {
-            Jurisdiction::Switzerland
-        } else if has(&["japan", "日本"]) {
-            Jurisdiction::Japan
-        } else if has(&[
-            "germany",
-            "france",
-            "netherlands",
-            "ireland",
-            "luxembourg",
-            "belgium",
-            "italy",
-            "spain",
-            "sweden",
-            "european union",
-            "finland",
-            "denmark",
-            "austria",
-            "德国",
-            "法国",
-            "荷兰",
-            "欧盟",
-        ]) {
-            Jurisdiction::Eu
-        } else {
-            Jurisdiction::Other(name.trim().to_string())
-        })
-    }
-
-    pub fn is_prc(&self) -> bool {
-        matches!(self, Jurisdiction::Prc)
-    }
-}
-
-/// Why Comity ties a party to a jurisdiction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HintKind {
-    /// "incorporated under the laws of …", "a Delaware corporation"
-    Incorporation,
-    /// A registered address or domicile.
-    Address,
-    /// The form of the name: `有限公司`, `Co., Ltd.` with a PRC city.
-    NameForm,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct JurisdictionHint {
-    pub kind: HintKind,
-    pub jurisdiction: Jurisdiction,
-    pub span: Span,
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Party {
@@ -158,16 +29,6 @@ pub struct Party {
     pub jurisdiction: Option<Jurisdiction>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct GoverningLaw {
-    pub jurisdiction: Jurisdiction,
-    /// The place as written: "England and Wales", "中华人民共和国".
-    pub name: String,
-    pub span: Span,
-}
-
-/// Compiles the patterns used to read parties and governing law, so that a
-/// caller can do it on another thread before they are needed.
 const NAME_CHARS: usize = 120;
 const ADDRESS_CHARS: usize = 160;
 
@@ -205,82 +66,8 @@ fn addresses(s: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// The rest of a place name after its first letter, as the patterns once
-/// read it with `[\w'’.]*(?:[ \t]+(?:of|and|the|[A-Z][\w'’.]*))*` under
-/// `(?i)` (Unicode `\w`). Read in code, because the Unicode word class in a
-/// case-insensitive pattern made [`INCORPORATION`] and [`GOVERNING_LAW`] the
-/// slowest patterns to compile at start-up. Leftmost-first, as the regex
-/// was: after the spaces, `of`, `and` or `the` is taken as it stands even if
-/// a longer word begins with it.
-fn extend_place(s: &str, mut at: usize) -> usize {
-    let word = |at: usize| {
-        s[at..]
-            .char_indices()
-            .find(|&(_, c)| !(regex_syntax::is_word_character(c) || matches!(c, '\'' | '’' | '.')))
-            .map_or(s.len(), |(i, _)| at + i)
-    };
-    at = word(at);
-    loop {
-        let rest = &s.as_bytes()[at..];
-        let spaces = rest
-            .iter()
-            .take_while(|&&b| b == b' ' || b == b'\t')
-            .count();
-        if spaces == 0 {
-            return at;
-        }
-        let next = at + spaces;
-        let after = &s.as_bytes()[next..];
-        if let Some(w) = [&b"of"[..], b"and", b"the"]
-            .into_iter()
-            .find(|w| after.len() >= w.len() && after[..w.len()].eq_ignore_ascii_case(w))
-        {
-            at = next + w.len();
-            continue;
-        }
-        // `[A-Z]` under `(?i)`: ASCII letters, the Kelvin sign and long s.
-        match s[next..].chars().next() {
-            Some(c) if c.is_ascii_alphabetic() || c == '\u{212A}' || c == '\u{17F}' => {
-                at = word(next + c.len_utf8());
-            }
-            _ => return at,
-        }
-    }
-}
-
-/// Matches of [`INCORPORATION`] or [`GOVERNING_LAW`], as `captures_iter`
-/// would give them with the whole place read ([`extend_place`]): the whole
-/// match, and the place or else the first of `groups` that matched. (No
-/// alternative of either pattern matches the empty string.)
-fn place_matches(
-    re: &Regex,
-    s: &str,
-    groups: &[&str],
-) -> Vec<(Range<usize>, Option<Range<usize>>)> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(caps) = re.captures_at(s, at) {
-        let whole = caps.get(0).unwrap().range();
-        let (whole, name) = match caps.name("place") {
-            Some(p) => {
-                let end = extend_place(s, p.end());
-                (whole.start..end, Some(p.start()..end))
-            }
-            None => (
-                whole,
-                groups.iter().find_map(|g| caps.name(g)).map(|m| m.range()),
-            ),
-        };
-        let done = whole.is_empty();
-        at = whole.end;
-        out.push((whole, name));
-        if done {
-            break;
-        }
-    }
-    out
-}
-
+/// Compiles the patterns used to read parties and governing law, so that a
+/// caller can do it on another thread before they are needed.
 pub fn warm_up() {
     for re in [
         &ORG_SUFFIX,
@@ -321,161 +108,6 @@ static INCORPORATION: LazyLock<Regex> = LazyLock::new(|| {
 static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:住所|地址|注册地址|注册地|通讯地址|registered\s+(?:office|address)|principal\s+(?:place\s+of\s+business|office)|address)\s*(?:at|is|[:：])?\s*(?P<addr>[^\n\r;；]{4,})").unwrap()
 });
-
-static PRC_PLACE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:People'?s\s+Republic\s+of\s+China|People’s\s+Republic\s+of\s+China|\bP\.?\s?R\.?\s?C\.?\b|\bP\.R\.\s*China\b|\bChina\b|中华人民共和国|中国|(?:北京|上海|天津|重庆)市|[\p{Han}]{2,4}省|[\p{Han}]{2,6}自治区|\b(?:Beijing|Shanghai|Shenzhen|Guangzhou|Hangzhou|Suzhou|Nanjing|Wuhan|Chengdu|Tianjin|Chongqing|Xiamen|Dalian|Qingdao|Ningbo|Dongguan|Hefei|Xi'?an|Changsha|Zhengzhou|Jinan|Shenyang|Fuzhou|Kunming|Harbin|Wuxi|Foshan|Zhuhai)\b)").unwrap()
-});
-
-static NON_PRC_CHINESE_PLACE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)Hong\s*Kong|香港|Macau|Macao|澳门|Taiwan|台湾|Taipei|台北").unwrap()
-});
-
-static FOREIGN_PLACE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:Singapore|United\s+States|U\.S\.A\.?|USA|Germany|Japan|United\s+Kingdom|England|Switzerland|France|Netherlands|Ireland|Delaware|California|New\s+York|Texas|Korea)\b|新加坡|美国|德国|日本|英国|瑞士|法国|荷兰|韩国").unwrap()
-});
-
-/// The literals one of which every match of [`FOREIGN_PLACE`] or
-/// [`NON_PRC_CHINESE_PLACE`] holds, in any ASCII case. (Those patterns
-/// ignore case with Unicode's folding, under which `ſ` and the Kelvin sign
-/// also match `s` and `k`: a text with either runs the patterns anyway.)
-static PLACE_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build([
-            "singapore",
-            "united",
-            "u.s.a",
-            "usa",
-            "germany",
-            "japan",
-            "england",
-            "switzerland",
-            "france",
-            "netherlands",
-            "ireland",
-            "delaware",
-            "california",
-            "new",
-            "texas",
-            "korea",
-            "hong",
-            "macau",
-            "macao",
-            "taiwan",
-            "taipei",
-            "新加坡",
-            "美国",
-            "德国",
-            "日本",
-            "英国",
-            "瑞士",
-            "法国",
-            "荷兰",
-            "韩国",
-            "香港",
-            "澳门",
-            "台湾",
-            "台北",
-        ])
-        .expect("the place words build")
-});
-
-/// The first foreign or non-PRC Chinese place named in `s`. (The two
-/// patterns start slowly on short text, and most names and addresses
-/// have none of their words.)
-fn non_prc_place(s: &str) -> Option<regex::Match<'_>> {
-    if !(PLACE_WORDS.is_match(s) || s.contains(['\u{17F}', '\u{212A}'])) {
-        return None;
-    }
-    FOREIGN_PLACE
-        .find(s)
-        .or_else(|| NON_PRC_CHINESE_PLACE.find(s))
-}
-
-/// A governing-law statement; `place` as in [`INCORPORATION`].
-static GOVERNING_LAW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:governed\s+by|construed\s+(?:and\s+enforced\s+)?in\s+accordance\s+with|governed\s+by\s+and\s+construed\s+in\s+accordance\s+with|subject\s+to)\s*(?:,\s*and\s+construed\s+in\s+accordance\s+with,?\s*)?(?:the\s+)?(?:substantive\s+|internal\s+)?laws?\s+of\s+(?P<place>(?:the\s+)?[A-Z])|(?P<adj>English|PRC|Chinese|Singapore|New\s+York|Hong\s+Kong|Swiss)\s+law\s+(?:shall\s+)?govern|governed\s+by\s+(?P<adj2>English|PRC|Chinese|Singapore|New\s+York|Hong\s+Kong|Swiss|German)\s+law|(?:适用|受|遵照|按照)(?P<zhplace>中华人民共和国(?:（[^）]{0,20}）)?|中国(?:大陆)?|香港特别行政区|香港|新加坡|英格兰(?:和威尔士)?|英国|美国纽约州|纽约州|美国[^\s，。的]{0,6}|瑞士|德国|日本)(?:的)?(?:现行)?法律").unwrap()
-});
-
-/// Whether `s` has a literal that every match of [`GOVERNING_LAW`]
-/// contains: "law" in any case, or 法律. (Every block is asked: a byte
-/// search for `l` and `L` is cheaper there than an automaton's start-up.)
-fn has_law_word(s: &str) -> bool {
-    let b = s.as_bytes();
-    memchr::memchr2_iter(b'l', b'L', b).any(|i| {
-        b.get(i + 1..i + 3)
-            .is_some_and(|w| w.eq_ignore_ascii_case(b"aw"))
-    }) || memchr::memmem::find(b, "法律".as_bytes()).is_some()
-}
-
-/// Whether a heading names the governing-law clause.
-pub fn is_governing_law_heading(heading: &str) -> bool {
-    let h = heading.to_lowercase();
-    [
-        "governing law",
-        "applicable law",
-        "choice of law",
-        "law and jurisdiction",
-        "law and dispute",
-        "适用法律",
-        "法律适用",
-        "管辖法律",
-        "争议解决",
-        "准据法",
-    ]
-    .iter()
-    .any(|k| h.contains(k))
-}
-
-/// Finds the governing-law statement in a block, if it has one.
-pub fn governing_law_in(block: &Block, text: &str) -> Option<GoverningLaw> {
-    if block.kind.is_quoted_material() {
-        return None;
-    }
-    let s = block.span.text(text);
-    // Every match names "law" (in any case) or 法律: most blocks are passed
-    // over without running the pattern.
-    if !has_law_word(s) {
-        return None;
-    }
-    for (whole, m) in place_matches(&GOVERNING_LAW, s, &["adj", "adj2", "zhplace"]) {
-        let Some(m) = m else {
-            continue;
-        };
-        // "依据美国特拉华州法律设立" describes incorporation, not the governing law.
-        let after = &s[whole.end..];
-        if after.starts_with(['设', '注', '成']) || after.starts_with("依法") {
-            continue;
-        }
-        let name = trim_place(&s[m.clone()]);
-        // "subject to the laws of …" is only a governing-law statement when the
-        // sentence is about the agreement as a whole.
-        if s[whole.clone()].to_lowercase().starts_with("subject to") {
-            let before = &s[..whole.start].to_lowercase();
-            if !(before.contains("agreement") || before.contains("contract")) {
-                continue;
-            }
-        }
-        if let Some(j) = Jurisdiction::from_name(name) {
-            let start = block.span.start + m.start;
-            return Some(GoverningLaw {
-                jurisdiction: j,
-                name: name.to_string(),
-                span: Span::new(start, start + name.len()),
-            });
-        }
-    }
-    None
-}
-
-fn trim_place(p: &str) -> &str {
-    let p = p.trim();
-    // "the State of New York, without regard to …" → "the State of New York"
-    let cut = p.find([',', ';', '(', '，', '。']).unwrap_or(p.len());
-    let p = p[..cut].trim();
-    let p = p.strip_suffix(" and").unwrap_or(p);
-    p.trim_end_matches(['.', ' '])
-}
 
 /// Label lines (`Buyer: Acme Co., Ltd.`) are looked for in this many first
 /// blocks, each followed by up to `LABEL_FOLLOWERS` lines of address.
@@ -1018,6 +650,8 @@ mod tests {
     }
 
     use super::*;
+    use crate::governing_law::has_law_word;
+    use std::ops::Range;
 
     #[test]
     fn governing_law_statements_pass_the_gate() {

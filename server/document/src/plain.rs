@@ -48,6 +48,7 @@ use super::blocks::{
 };
 use super::elide::{is_caps_line_char, is_cn_numeral, is_hspace, is_word_break};
 use comity_text::Span;
+use tree_sitter_contract::vocabulary;
 
 /// The marker token the grammar lexes at the start of a line's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,12 +80,10 @@ fn count_cn_numerals(s: &str) -> usize {
 /// Words that may begin a part number or an article number (`ARTICLE 5`,
 /// `Section 12`), in any case.
 fn is_marker_keyword(word: &str) -> bool {
-    [
-        "article", "part", "schedule", "annex", "exhibit", "appendix", "chapter", "section",
-        "clause",
-    ]
-    .iter()
-    .any(|k| word.eq_ignore_ascii_case(k))
+    vocabulary::PART_KEYWORDS
+        .iter()
+        .chain(vocabulary::ARTICLE_KEYWORDS)
+        .any(|k| word.eq_ignore_ascii_case(k))
 }
 
 /// The marker token at the start of `s` (a line's text, or what follows a
@@ -94,7 +93,7 @@ fn marker_at(s: &str) -> Option<Tok> {
     match c {
         '0'..='9' => {
             let d = count_digits(s);
-            if d > 3 {
+            if d > vocabulary::NUMBER_DIGITS {
                 // No marker has more than three digits in a group: a word.
                 return Some(Tok::Text);
             }
@@ -106,13 +105,13 @@ fn marker_at(s: &str) -> Option<Tok> {
                     && s[i + 1..].starts_with(|c: char| c.is_ascii_digit())
                 {
                     let g = count_digits(&s[i + 1..]);
-                    if g > 3 {
+                    if g > vocabulary::NUMBER_DIGITS {
                         return None;
                     }
                     i += 1 + g;
                     groups += 1;
                 }
-                if groups > 6 {
+                if groups > vocabulary::NUMBER_GROUPS {
                     return None;
                 }
                 if s[i..].starts_with('.') {
@@ -145,7 +144,7 @@ fn marker_at(s: &str) -> Option<Tok> {
             } else {
                 let d = count_digits(rest);
                 if d > 0 {
-                    if d <= 3 { d } else { 0 }
+                    if d <= vocabulary::NUMBER_DIGITS { d } else { 0 }
                 } else {
                     count_cn_numerals(rest)
                 }
@@ -188,7 +187,11 @@ fn marker_at(s: &str) -> Option<Tok> {
             let rest = &s[c.len_utf8()..];
             let d = count_digits(rest);
             let n = if d > 0 {
-                if d <= 3 { d } else { return None }
+                if d <= vocabulary::NUMBER_DIGITS {
+                    d
+                } else {
+                    return None;
+                }
             } else {
                 count_cn_numerals(rest)
             };
@@ -205,7 +208,8 @@ fn marker_at(s: &str) -> Option<Tok> {
         '\u{2460}'..='\u{2473}' | '\u{2776}'..='\u{277F}' => Some(Tok::Number(c.len_utf8())),
         '附' => (!s[c.len_utf8()..].starts_with('件')).then_some(Tok::Text),
         '本' => Some(Tok::Text),
-        '#' | '-' | '*' | '+' | '•' | '·' | '▪' | '●' | '>' | '`' | '~' | '<' | '_' => None,
+        c if vocabulary::is_bullet(c) => None,
+        '#' | '>' | '`' | '~' | '<' | '_' => None,
         c if is_hspace(c) || is_word_break(c) => None,
         _ => Some(Tok::Text),
     }
@@ -237,33 +241,7 @@ fn head_word_end(s: &str) -> Option<usize> {
 /// keyword of a cross-reference (`xref_ahead`): it knows fewer spellings
 /// than the grammar's token (no `exhibit`, `Subclause`).
 fn scanner_keyword(s: &str) -> bool {
-    const KEYWORDS: [&str; 25] = [
-        "Section",
-        "section",
-        "SECTION",
-        "Clause",
-        "clause",
-        "CLAUSE",
-        "Article",
-        "article",
-        "ARTICLE",
-        "Paragraph",
-        "paragraph",
-        "Schedule",
-        "schedule",
-        "SCHEDULE",
-        "Annex",
-        "ANNEX",
-        "Exhibit",
-        "EXHIBIT",
-        "Appendix",
-        "APPENDIX",
-        "Appendices",
-        "Part",
-        "PART",
-        "Sub-clause",
-        "sub-clause",
-    ];
+    const KEYWORDS: &[&str] = vocabulary::SCANNER_KEYWORDS;
     let len = s
         .bytes()
         .enumerate()
@@ -366,9 +344,7 @@ fn read_line(text: &str, start: usize, end: usize) -> Option<Line> {
         return Some(line);
     }
     // A list item: `- `, `* `, `• `.
-    if matches!(c, '-' | '*' | '+' | '•' | '·' | '▪' | '●')
-        && matches!(s[c.len_utf8()..].bytes().next(), Some(b' ' | b'\t'))
-    {
+    if vocabulary::is_bullet(c) && matches!(s[c.len_utf8()..].bytes().next(), Some(b' ' | b'\t')) {
         let marker = Marker {
             token: MarkerToken::Bullet,
             span: Span::new(start, start + c.len_utf8()),
@@ -449,7 +425,7 @@ fn quoted_len(s: &str) -> Option<usize> {
     let pre = if emphasis_at(s, 0) { 2 } else { 0 };
     for (open, close) in [('"', '"'), ('\u{201C}', '\u{201D}')] {
         if let Some(rest) = s[pre..].strip_prefix(open)
-            && let Some(n) = quoted_run(rest, &[close], 120)
+            && let Some(n) = quoted_run(rest, &[close], vocabulary::QUOTED_MAX)
         {
             let end = pre + open.len_utf8() + n;
             best = best.max(Some(if emphasis_at(s, end) { end + 2 } else { end }));
@@ -457,14 +433,14 @@ fn quoted_len(s: &str) -> Option<usize> {
     }
     for (open, close) in [('\u{300C}', '\u{300D}'), ('\u{300E}', '\u{300F}')] {
         if let Some(rest) = s.strip_prefix(open)
-            && let Some(n) = quoted_run(rest, &[close], 120)
+            && let Some(n) = quoted_run(rest, &[close], vocabulary::QUOTED_MAX)
         {
             best = best.max(Some(open.len_utf8() + n));
         }
     }
     // `**…**`: the text stops at the first `*`, which must begin `**`.
     if let Some(rest) = s.strip_prefix("**")
-        && let Some(n) = quoted_run(rest, &['*'], 120)
+        && let Some(n) = quoted_run(rest, &['*'], vocabulary::QUOTED_MAX)
         && rest[n - 1..].starts_with("**")
     {
         best = best.max(Some(2 + n + 1));
@@ -476,22 +452,13 @@ fn quoted_len(s: &str) -> Option<usize> {
 /// of `s`: `指`, `是指` and the like, or the longest English verb that no
 /// ASCII letter continues.
 fn verb_len(s: &str) -> Option<usize> {
-    const VERBS: [&str; 9] = [
-        "means",
-        "mean",
-        "shall mean",
-        "shall have the meaning",
-        "shall include",
-        "has the meaning",
-        "have the meaning",
-        "includes",
-        "refers to",
-    ];
+    const VERBS: &[&str] = vocabulary::DEFINITION_VERBS;
+    const ZH: char = vocabulary::ZH_VERB;
     match s.chars().next()? {
-        '指' => return Some('指'.len_utf8()),
-        c @ ('是' | '系' | '意' | '特' | '：' | ':') => {
+        ZH => return Some(ZH.len_utf8()),
+        c if vocabulary::is_zh_verb_lead(c) => {
             let n = c.len_utf8();
-            return s[n..].starts_with('指').then_some(n + '指'.len_utf8());
+            return s[n..].starts_with(ZH).then_some(n + ZH.len_utf8());
         }
         _ => {}
     }
@@ -503,6 +470,17 @@ fn verb_len(s: &str) -> Option<usize> {
         })
         .map(|v| v.len())
         .max()
+}
+
+/// Whether `s`, after a quoted term, begins like one of the vocabulary's
+/// definition verbs without being one (`meaning`, `shall apply`, `has
+/// been`): the scanner reads into such words as far as a verb goes, and a
+/// verb this reader did not know would make a definition it would miss.
+/// Rather than answer "a term with no definition", the reader declines.
+fn verb_unsure(s: &str) -> bool {
+    vocabulary::DEFINITION_VERBS
+        .iter()
+        .any(|v| v.bytes().zip(s.bytes()).take_while(|(a, b)| a == b).count() >= 3)
 }
 
 /// The ends of a quoted term of an inline definition starting at `at` in
@@ -531,43 +509,9 @@ fn inline_term_ends(s: &str, at: usize, max: usize, out: &mut Vec<usize>) {
 /// `s` (which begins with `(` or `（`): the longest match of either of its
 /// patterns.
 fn inline_definition_len(s: &str) -> Option<usize> {
-    const LEADS: [&str; 26] = [
-        "",
-        "the ",
-        "The ",
-        "these ",
-        "this ",
-        "hereinafter ",
-        "hereinafter referred to as ",
-        "hereinafter called ",
-        "referred to as ",
-        "each a ",
-        "each an ",
-        "each, a ",
-        "collectively ",
-        "collectively, ",
-        "collectively the ",
-        "collectively, the ",
-        "together ",
-        "together, ",
-        "together the ",
-        "together, the ",
-        "individually a ",
-        "individually, a ",
-        "a ",
-        "an ",
-        "or ",
-        "and ",
-    ];
-    const ZH_LEADS: [&str; 7] = [
-        "以下简称",
-        "以下称",
-        "以下称为",
-        "下称",
-        "简称",
-        "以下合称",
-        "合称",
-    ];
+    // (No lead is a lead too.)
+    let leads = std::iter::once("").chain(vocabulary::INLINE_LEADS.iter().copied());
+    const ZH_LEADS: &[&str] = vocabulary::ZH_INLINE_LEADS;
     let open = s.chars().next().filter(|c| matches!(c, '(' | '（'))?;
     let after = open.len_utf8();
     let closed = |i: usize| {
@@ -579,15 +523,20 @@ fn inline_definition_len(s: &str) -> Option<usize> {
     };
     let mut best = None;
     let mut ends = Vec::new();
-    for lead in LEADS {
+    for lead in leads {
         if !s[after..].starts_with(lead) {
             continue;
         }
         ends.clear();
-        inline_term_ends(s, after + lead.len(), 80, &mut ends);
+        inline_term_ends(
+            s,
+            after + lead.len(),
+            vocabulary::INLINE_TERM_MAX,
+            &mut ends,
+        );
         // Up to four more terms: `,? ?(or |and )?` and a term of up to 40.
         let mut frontier = ends.clone();
-        for _ in 0..4 {
+        for _ in 0..vocabulary::INLINE_EXTRA_TERMS {
             let mut next = Vec::new();
             for &e in &frontier {
                 let mut seps = vec![e];
@@ -607,7 +556,7 @@ fn inline_definition_len(s: &str) -> Option<usize> {
                     }
                 }
                 for sep in seps {
-                    inline_term_ends(s, sep, 40, &mut next);
+                    inline_term_ends(s, sep, vocabulary::INLINE_EXTRA_TERM_MAX, &mut next);
                 }
             }
             next.sort_unstable();
@@ -633,7 +582,11 @@ fn inline_definition_len(s: &str) -> Option<usize> {
             continue;
         };
         let from = at + quote.len_utf8();
-        if let Some(n) = quoted_run(&s[from..], &['"', '\u{201D}', '\u{300D}'], 40) {
+        if let Some(n) = quoted_run(
+            &s[from..],
+            &['"', '\u{201D}', '\u{300D}'],
+            vocabulary::ZH_INLINE_TERM_MAX,
+        ) {
             best = closed(from + n).max(best);
         }
     }
@@ -732,6 +685,9 @@ fn line_constructs(
             .then(|| verb_len(&text[verb_at..end]))
             .flatten()
             .map(|n| Span::new(s, verb_at + n));
+        if definition.is_none() && verb_at < end && verb_unsure(&text[verb_at..end]) {
+            return None;
+        }
         let span = definition.unwrap_or(quoted);
         out.push(Construct {
             span,
@@ -1064,6 +1020,30 @@ mod tests {
             ("Part IV", true),
         ] {
             assert_eq!(scanner_keyword(word), ok, "{word:?}");
+        }
+    }
+
+    /// After a quoted term, a word that begins like a definition verb but
+    /// is none of the vocabulary's sends the group to the parser, rather
+    /// than read as a term with no definition.
+    #[test]
+    fn a_near_verb_after_a_quoted_term_is_left_to_the_parser() {
+        for (text, read) in [
+            ("1.1 \"Goods\" means the goods.", true),
+            ("1.1 \"Goods\" are the goods.", true),
+            ("1.1 \"Goods\" meaning the goods.", false),
+            ("1.1 \"Goods\" shall be delivered.", false),
+            ("1.1 \"Goods\" has been defined.", false),
+            ("1.1 “货物”是指本合同项下的货物。", true),
+        ] {
+            let strong: Vec<(usize, usize)> = text
+                .match_indices(['"', '“', '”'])
+                .map(|(i, q)| (i, i + q.len()))
+                .collect();
+            let mut out = Vec::new();
+            let got = read_group(text, &[(0, text.len())], &[], &strong, &mut out);
+            assert_eq!(got, read, "{text:?}");
+            assert_eq!(out.is_empty(), !read);
         }
     }
 

@@ -33,6 +33,8 @@ pub struct Ids {
     pub self_only: GroupId,
     pub blocking_law: GroupId,
     pub blocking_eu: GroupId,
+    pub blocking_waiver: GroupId,
+    pub carve_out_words: GroupId,
     pub own_law: GroupId,
     pub permitted_by_law: GroupId,
     pub escalator: GroupId,
@@ -89,6 +91,8 @@ impl Ids {
             self_only: l.id("self_only"),
             blocking_law: l.id("blocking_law"),
             blocking_eu: l.id("blocking_eu"),
+            blocking_waiver: l.id("blocking_waiver"),
+            carve_out_words: l.id("carve_out_words"),
             own_law: l.id("own_law"),
             permitted_by_law: l.id("permitted_by_law"),
             escalator: l.id("escalator"),
@@ -1174,7 +1178,9 @@ impl Signals {
         if self.has(i.self_only) {
             return Some("a party restricts only its own conduct");
         }
-        if self.has(i.blocking_law) {
+        // A waiver of the law's remedies is not a carve-out (issue 21).
+        // … and a bare mention of it is not one either.
+        if self.has(i.blocking_law) && !self.has(i.blocking_waiver) && self.has(i.carve_out_words) {
             return Some("carved out for the PRC Anti-Foreign Sanctions Law or Blocking Rules");
         }
         if self.has(i.un_only) && !self.has(i.third_country) && !self.has(i.chips) {

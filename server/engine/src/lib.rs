@@ -9,13 +9,13 @@
 //! 4. each finding is graded against the party profile and given citations
 //!    and suggestions.
 
-pub mod analysis;
+mod analysis;
 mod batch;
 pub(crate) mod context;
 mod grade;
 mod localise;
 pub(crate) mod overlap;
-pub mod settings;
+mod settings;
 mod suggest;
 pub mod suppress;
 pub mod trace;
@@ -30,7 +30,7 @@ use comity_text::{Lang, lang_of};
 
 pub use analysis::{Analysis, Signals};
 pub use batch::check_text;
-pub use settings::{Nexus, PartyProfile, ProfileParty, RuleSelection, Settings};
+pub use settings::{ActFor, Nexus, PartyProfile, ProfileParty, RuleSelection, Settings};
 
 /// The trigger words of a text, found before it is parsed: what
 /// [`lint_prefiltered`] starts from.
@@ -193,12 +193,7 @@ fn finish(
     carve_outs: &[grade::CarveOut],
 ) -> Vec<Finding> {
     grade::apply_carve_outs(carve_outs, &mut findings);
-    suppress::apply(
-        doc,
-        &mut findings,
-        settings.report_unused_suppressions,
-        &suppress::today(),
-    );
+    suppress::apply_with(doc, &mut findings, settings, &suppress::today());
     findings
 }
 

@@ -1,7 +1,8 @@
 //! Every distinct type that applies to a sentence is reported; where two
-//! findings cover the same words, the more severe is kept (on a tie, the
-//! rule of higher priority) and names the other. The generic finding (T00)
-//! speaks only when no type fits.
+//! findings cover the same words, one finding is kept: the type of the rule
+//! of higher priority (the library's order of specificity), at the more
+//! severe of the two severities, naming the other type. The generic finding
+//! (T00) speaks only when no type fits.
 
 use comity_finding::Finding;
 use comity_rules::RuleSet;
@@ -16,21 +17,24 @@ pub fn resolve(rules: &RuleSet, lang: Lang, mut found: Vec<(i32, Finding)>) -> V
     if found.iter().any(|(_, f)| f.code != GENERIC) {
         found.retain(|(_, f)| f.code != GENERIC);
     }
-    found.sort_by(|(pa, a), (pb, b)| b.severity.cmp(&a.severity).then(pb.cmp(pa)));
+    found.sort_by(|(pa, a), (pb, b)| pb.cmp(pa).then(b.severity.cmp(&a.severity)));
     let mut kept: Vec<Finding> = Vec::with_capacity(found.len());
     for (_, f) in found {
         match kept.iter_mut().find(|k| k.span.overlaps(&f.span)) {
             Some(k) => {
+                if f.severity > k.severity {
+                    k.severity = f.severity;
+                }
                 let title = rules
                     .rule(&f.code)
                     .map(|r| r.file.title.get(lang).to_string())
                     .unwrap_or_default();
                 k.reasons.push(match lang {
                     Lang::En => format!(
-                        "the same words also read as {} ({title}), reported here at the higher severity",
+                        "the same words also read as {} ({title}); the higher of the two severities is reported",
                         f.code
                     ),
-                    Lang::Zh => format!("同一措辞亦属于{}（{title}），此处按较高严重程度报告", f.code),
+                    Lang::Zh => format!("同一措辞亦属于{}（{title}），按二者中较高的严重程度报告", f.code),
                 });
             }
             None => kept.push(f),

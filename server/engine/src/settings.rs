@@ -16,6 +16,50 @@ pub struct ProfileParty {
     pub jurisdiction: Option<Jurisdiction>,
 }
 
+/// Whom the reviewer acts for: frames each finding's message, its severity
+/// and which alternative wording comes first.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActFor {
+    /// The PRC party, whom the AFSL protects.
+    PrcParty,
+    /// A US exporter or supplier, bound by US export controls and sanctions.
+    UsExporter,
+    /// A lender (often under the LMA model, with its own sanctions policy).
+    Lender,
+    /// A party in a third country, exposed to US secondary sanctions.
+    ThirdCountry,
+    /// No side: the risk as the draft stands.
+    #[default]
+    Neutral,
+}
+
+impl ActFor {
+    pub fn parse(s: &str) -> Option<ActFor> {
+        Some(
+            match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+                "prc-party" | "prc" => ActFor::PrcParty,
+                "us-exporter" | "us" => ActFor::UsExporter,
+                "lender" => ActFor::Lender,
+                "third-country" => ActFor::ThirdCountry,
+                "neutral" => ActFor::Neutral,
+                _ => return None,
+            },
+        )
+    }
+
+    /// Whether the client is the side that asks for the US-law protection,
+    /// so that the wording closer to its practice comes first.
+    pub fn prefers_middle_ground(self) -> bool {
+        matches!(
+            self,
+            ActFor::UsExporter | ActFor::Lender | ActFor::ThirdCountry
+        )
+    }
+}
+
 /// Facts about the matter that grade how exposed a clause is (axis E of the
 /// severity framework). Anything left unset is read from the document.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +68,9 @@ pub struct PartyProfile {
     pub prc_party: Option<bool>,
     pub governing_law: Option<Jurisdiction>,
     pub parties: Vec<ProfileParty>,
+    /// Whom the reviewer acts for.
+    #[serde(default)]
+    pub act_for: ActFor,
 }
 
 /// Which rules run, and at what severity.
@@ -61,6 +108,10 @@ pub struct Settings {
     pub default_lang: Option<Lang>,
     /// Report suppression comments that match no finding (S02).
     pub report_unused_suppressions: bool,
+    /// Keep findings that suppression comments would remove, as info, each
+    /// saying which comment suppressed it and why (`--show-suppressed`).
+    #[serde(default)]
+    pub show_suppressed: bool,
 }
 
 /// Why the engine believes a PRC party is, or is not, exposed.
@@ -103,9 +154,8 @@ impl PartyProfile {
         if law.as_ref().is_some_and(Jurisdiction::is_prc) {
             return Nexus::Present("the governing law is PRC law".into());
         }
-        if doc.languages().contains(&Lang::Zh) {
-            return Nexus::Present("the draft is written in Chinese".into());
-        }
+        // Writing in Chinese alone is not a PRC nexus (Hong Kong, Taiwan and
+        // Singapore drafts are written in Chinese too).
         // Absence is only concluded when at least two parties are known (a
         // one-sided text such as online terms says nothing of the customer).
         let known = self

@@ -24,6 +24,20 @@ pub fn carve_out_text(lang: Lang, party_capitalised: bool) -> String {
     }
 }
 
+/// The carve-out offered with a termination, withholding or excuse right:
+/// it restrains the right itself, not only obligations.
+pub fn right_carve_out_text(lang: Lang, party_capitalised: bool) -> String {
+    match lang {
+        Lang::En => {
+            let party = if party_capitalised { "Party" } else { "party" };
+            format!(
+                "No {party} may exercise a right under this clause because the other {party}, or a person connected with it, has been listed or designated under a foreign measure, or where exercising it would breach, or expose that {party} to liability under, any law applicable to it, including the PRC Anti-Foreign Sanctions Law and the MOFCOM Blocking Rules."
+            )
+        }
+        Lang::Zh => "任何一方均不得因另一方或与其有关联的主体被外国措施列名或指定而行使本条项下的权利；行使该权利将违反其适用法律（包括《中华人民共和国反外国制裁法》及《阻断外国法律与措施不当域外适用办法》）或使其因此承担法律责任的，亦不得行使。".to_string(),
+    }
+}
+
 pub fn suggestions(
     doc: &Document,
     analysis: &Analysis,
@@ -34,7 +48,35 @@ pub fn suggestions(
     let text = doc.text();
     let original = sentence.text(text);
     let mut out = Vec::new();
+    // A definition's replacement must fit the defined term's type: a person
+    // ("Sanctioned Person", “受限制方”), a country, or a body of measures.
+    let wants_term = rule
+        .file
+        .replacements
+        .iter()
+        .any(|r| r.text.get(lang).contains("{term}"));
+    let term = wants_term.then(|| defined_term_opt(doc, analysis, original));
+    let kind = term
+        .as_ref()
+        .map(|t| term_kind(t.as_deref().unwrap_or("")))
+        .unwrap_or(TermKind::Measure);
     for r in &rule.file.replacements {
+        // A replacement keeps the clause's kind: screening wording for a
+        // screening clause, a dealing limit for a no-sale covenant.
+        let fits = if r.id.starts_with("person-") {
+            kind == TermKind::Person
+        } else if r.id.starts_with("country-") {
+            kind == TermKind::Country
+        } else if r.id.starts_with("screening-") {
+            mentions_screening(original)
+        } else if r.id.starts_with("dealing-") {
+            !mentions_screening(original)
+        } else {
+            !r.text.get(lang).contains("{term}") || kind == TermKind::Measure
+        };
+        if !fits {
+            continue;
+        }
         let mut replacement = fill(r.text.get(lang), doc, analysis, original, lang);
         // Keep the sentence's own terminator style (a list item ending in ";").
         if original.trim_end().ends_with(';') && replacement.ends_with('.') {
@@ -46,6 +88,11 @@ pub fn suggestions(
         }
         let mut applicability = r.applicability;
         let mut note = r.risk.get(lang).to_string();
+        // A definition whose term could not be found is never written blind
+        // (two definitions would otherwise both become “Sanctions”).
+        if r.text.get(lang).contains("{term}") && matches!(term, Some(None)) {
+            applicability = Applicability::DisplayOnly;
+        }
         if lang == Lang::En
             && let Some(word) = undefined_capitalised(&replacement, doc, analysis, original)
         {
@@ -62,7 +109,13 @@ pub fn suggestions(
             note,
         });
     }
-    let carve = carve_out_text(lang, analysis.party_capitalised);
+    // For a discretionary right (terminate, withhold, be excused), a carve-out
+    // of obligations restrains nothing: offer one that restrains the right.
+    let carve = if matches!(rule.code(), "T04" | "T05" | "T15") {
+        right_carve_out_text(lang, analysis.party_capitalised)
+    } else {
+        carve_out_text(lang, analysis.party_capitalised)
+    };
     let sep = if lang == Lang::En { " " } else { "" };
     out.push(Suggestion {
         title: match lang {
@@ -145,10 +198,113 @@ fn fill(template: &str, doc: &Document, analysis: &Analysis, original: &str, lan
     out
 }
 
+/// Whether a clause is about screening (rather than a bare no-dealing covenant).
+fn mentions_screening(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "screen",
+        "check against",
+        "vet ",
+        "due diligence",
+        "筛查",
+        "核对",
+        "审查",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// What a defined term names, so that its replacement definition fits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TermKind {
+    Person,
+    Country,
+    Measure,
+}
+
+/// "Sanctioned Person", "Restricted Party", “受限制方” are persons;
+/// "Sanctioned Country", “受制裁国家” are places; anything else is a body of
+/// measures ("Sanctions", “制裁法律”).
+pub fn term_kind(term: &str) -> TermKind {
+    let lower = term.to_lowercase();
+    let last = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .rfind(|w| !w.is_empty())
+        .unwrap_or("");
+    const PERSON_EN: &[&str] = &[
+        "person",
+        "persons",
+        "party",
+        "parties",
+        "entity",
+        "entities",
+        "individual",
+        "individuals",
+        "target",
+        "targets",
+        "counterparty",
+        "counterparties",
+        "lender",
+        "lenders",
+        "obligor",
+        "obligors",
+        "company",
+        "companies",
+    ];
+    const COUNTRY_EN: &[&str] = &[
+        "country",
+        "countries",
+        "territory",
+        "territories",
+        "jurisdiction",
+        "jurisdictions",
+        "region",
+        "regions",
+    ];
+    if PERSON_EN.contains(&last) {
+        return TermKind::Person;
+    }
+    if COUNTRY_EN.contains(&last) {
+        return TermKind::Country;
+    }
+    let t = term.trim();
+    if ["国家", "地区", "国", "法域"]
+        .iter()
+        .any(|s| t.ends_with(s))
+    {
+        return TermKind::Country;
+    }
+    if [
+        "方",
+        "人士",
+        "人员",
+        "主体",
+        "实体",
+        "个人",
+        "企业",
+        "公司",
+        "对象",
+        "贷款人",
+    ]
+    .iter()
+    .any(|s| t.ends_with(s))
+    {
+        return TermKind::Person;
+    }
+    TermKind::Measure
+}
+
 /// The term a definition sentence defines, for `{term}` in a replacement:
 /// the first definition (in document order, not inline) whose name the
 /// sentence quotes (“Name” or "Name") or starts with.
 fn defined_term(doc: &Document, analysis: &Analysis, original: &str, lang: Lang) -> String {
+    defined_term_opt(doc, analysis, original).unwrap_or_else(|| match lang {
+        Lang::En => "Sanctions".into(),
+        Lang::Zh => "制裁".into(),
+    })
+}
+
+fn defined_term_opt(doc: &Document, analysis: &Analysis, original: &str) -> Option<String> {
     let index = analysis.term_index(doc);
     let mut best: Option<usize> = None;
     let mut consider = |name: &str| {
@@ -176,10 +332,6 @@ fn defined_term(doc: &Document, analysis: &Analysis, original: &str, lang: Lang)
         consider(&original[..end]);
     }
     best.map(|i| doc.terms()[i].term.clone())
-        .unwrap_or_else(|| match lang {
-            Lang::En => "Sanctions".into(),
-            Lang::Zh => "制裁".into(),
-        })
 }
 
 /// Words the replacement capitalises that the draft neither defines nor uses.

@@ -187,20 +187,67 @@ fn allow_scope(doc: &Document, block: usize, comment: Span) -> Span {
 
 /// Removes suppressed findings and adds findings about the suppressions.
 pub fn apply(doc: &Document, findings: &mut Vec<Finding>, report_unused: bool, today: &str) {
+    apply_inner(doc, findings, report_unused, false, today);
+}
+
+/// [`apply`] with the settings: with `show_suppressed`, a suppressed finding
+/// is kept as info and names the comment that suppressed it.
+pub fn apply_with(
+    doc: &Document,
+    findings: &mut Vec<Finding>,
+    settings: &super::Settings,
+    today: &str,
+) {
+    apply_inner(
+        doc,
+        findings,
+        settings.report_unused_suppressions,
+        settings.show_suppressed,
+        today,
+    );
+}
+
+fn apply_inner(
+    doc: &Document,
+    findings: &mut Vec<Finding>,
+    report_unused: bool,
+    show_suppressed: bool,
+    today: &str,
+) {
     let mut sups = parse(doc);
     if sups.is_empty() {
         return;
     }
-    findings.retain(|f| {
+    let text = doc.text();
+    findings.retain_mut(|f| {
         let mut keep = true;
         for s in sups.iter_mut() {
             let expired = s.until.as_deref().is_some_and(|u| u < today);
             if !expired && s.codes.matches(&f.code) && s.scope.covers(&f.sentence) {
                 s.used = true;
+                if show_suppressed && keep {
+                    let line = text[..s.comment.start].matches('\n').count() + 1;
+                    let why = s.reason.as_deref().unwrap_or("");
+                    f.reasons.push(match f.lang {
+                        Lang::En => format!(
+                            "suppressed by the comment on line {line} (was {}; reason: “{why}”)",
+                            f.severity.as_str()
+                        ),
+                        Lang::Zh => format!(
+                            "已被第{line}行的豁免注释抑制（原为{}；理由：“{why}”）",
+                            f.severity.as_str()
+                        ),
+                    });
+                    f.severity = Severity::Info;
+                    f.message = match f.lang {
+                        Lang::En => format!("[suppressed] {}", f.message),
+                        Lang::Zh => format!("【已抑制】{}", f.message),
+                    };
+                }
                 keep = false;
             }
         }
-        keep
+        keep || show_suppressed
     });
     let lang = doc.primary_language();
     for s in &sups {

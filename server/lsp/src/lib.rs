@@ -21,7 +21,7 @@ use comity_text::lines::LineIndex;
 use comity_workspace::config::ConfigFile;
 use comity_workspace::resolve::{Context, Resolver};
 
-pub use convert::Encoding;
+use convert::Encoding;
 
 /// One open document.
 pub(crate) struct OpenDoc {
@@ -100,7 +100,7 @@ impl State {
     }
 }
 
-pub struct Backend {
+struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
     /// Held from deciding what to publish until it is sent, so that the

@@ -74,7 +74,7 @@ pub fn render(rules: &RuleSet, rule: &Rule, lang: Lang) -> String {
             "{}. **{}** ({safety})\n\n   > {}\n\n   {}\n\n",
             i + 1,
             r.title.get(lang),
-            r.text.get(lang),
+            render_placeholders(r.text.get(lang), lang),
             r.risk.get(lang)
         ));
     }
@@ -95,4 +95,23 @@ pub fn render(rules: &RuleSet, rule: &Rule, lang: Lang) -> String {
         )
     ));
     s
+}
+
+/// A replacement's placeholders as a reader of the documentation should see
+/// them: the generic defined words, and square brackets (the drafting mark
+/// for "fill in") where the draft's own name goes.
+pub fn render_placeholders(text: &str, lang: Lang) -> String {
+    let (party_name, term) = match lang {
+        Lang::En => ("[the relevant Party]", "[Defined Term]"),
+        Lang::Zh => ("[相关方]", "[定义术语]"),
+    };
+    let mut out = text
+        .replace("{Parties}", "Parties")
+        .replace("{Party}", "Party")
+        .replace("{party_name}", party_name)
+        .replace("{term}", term);
+    if let Some(rest) = out.strip_prefix("[the ") {
+        out = format!("[The {rest}");
+    }
+    out.replace(". [the ", ". [The ")
 }

@@ -16,79 +16,11 @@ use comity_text::{Lang, chinese_number};
 pub use lexicon::{GroupId, Lexicon};
 pub use schema::{Bilingual, CitationRef, Detect, Example, Instrument, Replacement, RuleFile};
 
-/// The files of the built-in library, embedded in the binary.
-pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
-    (
-        "T00-other-us-measure-effect.toml",
-        include_str!("../../../clauses/T00-other-us-measure-effect.toml"),
-    ),
-    (
-        "T01-us-export-control-covenant.toml",
-        include_str!("../../../clauses/T01-us-export-control-covenant.toml"),
-    ),
-    (
-        "T02-flow-down.toml",
-        include_str!("../../../clauses/T02-flow-down.toml"),
-    ),
-    (
-        "T03-status-representation.toml",
-        include_str!("../../../clauses/T03-status-representation.toml"),
-    ),
-    (
-        "T04-termination-on-designation.toml",
-        include_str!("../../../clauses/T04-termination-on-designation.toml"),
-    ),
-    (
-        "T05-payment-withholding.toml",
-        include_str!("../../../clauses/T05-payment-withholding.toml"),
-    ),
-    (
-        "T06-prc-chip-ban.toml",
-        include_str!("../../../clauses/T06-prc-chip-ban.toml"),
-    ),
-    (
-        "T07-end-use-reexport.toml",
-        include_str!("../../../clauses/T07-end-use-reexport.toml"),
-    ),
-    (
-        "T08-us-authority-cooperation.toml",
-        include_str!("../../../clauses/T08-us-authority-cooperation.toml"),
-    ),
-    (
-        "T09-restricted-party-screening.toml",
-        include_str!("../../../clauses/T09-restricted-party-screening.toml"),
-    ),
-    (
-        "T10-sanctions-indemnity.toml",
-        include_str!("../../../clauses/T10-sanctions-indemnity.toml"),
-    ),
-    (
-        "T11-us-sanctions-definition.toml",
-        include_str!("../../../clauses/T11-us-sanctions-definition.toml"),
-    ),
-    (
-        "T12-group-compliance-policy.toml",
-        include_str!("../../../clauses/T12-group-compliance-policy.toml"),
-    ),
-    (
-        "T13-supply-chain-exclusion.toml",
-        include_str!("../../../clauses/T13-supply-chain-exclusion.toml"),
-    ),
-    (
-        "T14-third-country-sanctions.toml",
-        include_str!("../../../clauses/T14-third-country-sanctions.toml"),
-    ),
-    (
-        "T15-sanctions-force-majeure.toml",
-        include_str!("../../../clauses/T15-sanctions-force-majeure.toml"),
-    ),
-];
-
-pub const BUILTIN_LEXICON: &str = include_str!("../../../clauses/lexicon.toml");
-pub const BUILTIN_REGIMES: &str = include_str!("../../../clauses/regimes.toml");
-pub const BUILTIN_INSTRUMENTS: &str = include_str!("../../../clauses/instruments.toml");
-pub const BUILTIN_PROHIBITION_ORDERS: &str =
-    include_str!("../../../clauses/prohibition_orders.toml");
+// The files of the built-in library, embedded in the binary:
+// `BUILTIN_RULE_FILES` (every rule file in `clauses/`, found by
+// `build.rs`) and the data files `BUILTIN_LEXICON`,
+// `BUILTIN_REGIMES`, `BUILTIN_INSTRUMENTS`, `BUILTIN_PROHIBITION_ORDERS`.
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// A problem in a rule file, naming the file and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +106,8 @@ impl RuleSet {
         })
     }
 
-    /// The built-in library plus the rule files (`*.toml`) found in `extra_dirs`.
+    /// The built-in library plus the rule files (`*.toml`) found in
+    /// `extra_dirs` (a path that is a file is one rule file).
     pub fn load(extra_dirs: &[PathBuf]) -> Result<RuleSet, Vec<RuleError>> {
         let mut errors = Vec::new();
         let lexicon_file: Option<schema::LexiconFile> =
@@ -301,6 +234,12 @@ impl RuleSet {
 
 fn read_rule_dir(dir: &Path) -> Result<Vec<(String, String, String)>, RuleError> {
     let display = dir.display().to_string();
+    if dir.is_file() {
+        // One rule file (`comity rules --test` loads them one by one).
+        let text =
+            std::fs::read_to_string(dir).map_err(|e| err(&display, format!("cannot read: {e}")))?;
+        return Ok(vec![(display.clone(), text, display)]);
+    }
     let entries = std::fs::read_dir(dir)
         .map_err(|e| err(&display, format!("cannot read rule folder: {e}")))?;
     let mut out = Vec::new();

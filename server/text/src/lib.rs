@@ -9,7 +9,7 @@ pub mod lines;
 mod numerals;
 pub mod span;
 
-pub use lang::{Lang, LangCounts, count_cjk, has_cjk, is_cjk, lang_of};
+pub use lang::{Lang, LangCounts, has_cjk, is_cjk, lang_of};
 pub use lines::LineIndex;
 pub use numerals::chinese_number;
 pub use span::Span;

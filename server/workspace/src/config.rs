@@ -9,6 +9,7 @@
 //! [profile]
 //! prc_party = true
 //! governing_law = "PRC"
+//! act_for = "prc-party"
 //! parties = [{ name = "Shenzhen Foo Co., Ltd.", jurisdiction = "PRC" }]
 //!
 //! [lint]
@@ -25,7 +26,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use comity_document::Jurisdiction;
-use comity_engine::{PartyProfile, ProfileParty, RuleSelection, Settings};
+use comity_engine::{ActFor, PartyProfile, ProfileParty, RuleSelection, Settings};
 use comity_finding::Severity;
 use comity_text::Lang;
 
@@ -70,6 +71,11 @@ pub struct ProfileConfig {
     pub governing_law: Option<String>,
     #[serde(default)]
     pub parties: Vec<PartyConfig>,
+    /// Whom you act for: `prc-party`, `us-exporter`, `lender`,
+    /// `third-country` or `neutral` (the default). It frames each finding's
+    /// message and severity and which alternative wording comes first.
+    #[serde(default)]
+    pub act_for: Option<ActFor>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -231,6 +237,7 @@ impl Config {
                         jurisdiction: p.jurisdiction.as_deref().and_then(Jurisdiction::from_name),
                     })
                     .collect(),
+                act_for: f.profile.act_for.unwrap_or_default(),
             },
             rules: RuleSelection {
                 enabled: f.rules.enable.as_ref().map(|v| {
@@ -253,6 +260,7 @@ impl Config {
             },
             default_lang: f.lint.default_language.as_deref().and_then(Lang::parse),
             report_unused_suppressions: false,
+            show_suppressed: false,
         }
     }
 }

@@ -148,6 +148,9 @@ fn overlay_on(file: &mut ConfigFile, client: &ConfigFile) {
     if client.profile.governing_law.is_some() {
         file.profile.governing_law = client.profile.governing_law.clone();
     }
+    if client.profile.act_for.is_some() {
+        file.profile.act_for = client.profile.act_for;
+    }
     if !client.profile.parties.is_empty() {
         file.profile.parties = client.profile.parties.clone();
     }

@@ -25,6 +25,19 @@ pub const HIGHLIGHTS_QUERY: &str = include_str!("../../queries/highlights.scm");
 /// Folding query: parts and sections.
 pub const FOLDS_QUERY: &str = include_str!("../../queries/folds.scm");
 
+/// The grammar's vocabulary (keywords, verbs, definition leads, character
+/// classes, limits), generated from `vocabulary.json`, which `grammar.js`
+/// and the scanner read too.
+#[allow(clippy::all)]
+pub mod vocabulary {
+    include!(concat!(env!("OUT_DIR"), "/vocabulary.rs"));
+
+    /// The scanner's header as the build writes it (`src/vocabulary.h` must
+    /// be the same).
+    #[doc(hidden)]
+    pub const C_HEADER: &str = include_str!(concat!(env!("OUT_DIR"), "/vocabulary.h"));
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
