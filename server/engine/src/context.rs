@@ -42,6 +42,7 @@ impl Carry {
             || why.contains("news")
             || why.contains("commentary")
             || why.contains("UN Security Council")
+            || why.contains("legend")
         {
             return None;
         }
