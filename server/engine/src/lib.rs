@@ -510,6 +510,10 @@ fn evaluate(
         {
             continue;
         }
+        // The generic finding only when no type fits: not even built otherwise.
+        if rule.code() == overlap::GENERIC && !found.is_empty() {
+            continue;
+        }
         let Some((detect, matched)) = rule
             .detect
             .iter()
