@@ -86,3 +86,39 @@ fn edit_and_relint(b: Bencher, size: usize) {
         state.findings.len()
     });
 }
+
+/// One paragraph with no blank line, dense with hits: sentences that each
+/// give a finding, carve-out sentences between them, and a long run of list
+/// names in one sentence. The cost must grow with the size, not with its
+/// square (issue 20: a 10 MB paragraph with 200,000 hits).
+const DENSE: &[usize] = &[200_000, 1_000_000];
+
+fn dense_paragraph(size: usize) -> String {
+    let mut t = String::with_capacity(size + 200);
+    let mut i = 0usize;
+    while t.len() < size {
+        match i % 3 {
+            0 => t.push_str("Buyer shall comply with the EAR. "),
+            1 => t.push_str(
+                "This clause does not apply where compliance would breach the Anti-Foreign Sanctions Law. ",
+            ),
+            _ => t.push_str("The Seller shall not sell to any person on the SDN List, the Entity List or the Unverified List. "),
+        }
+        i += 1;
+    }
+    t.push_str("Buyer shall screen every customer against ");
+    for _ in 0..(size / 400) {
+        t.push_str("the Entity List, the SDN List, ");
+    }
+    t.push_str("and the Unverified List.");
+    t
+}
+
+#[divan::bench(args = DENSE)]
+fn lint_dense_paragraph(b: Bencher, size: usize) {
+    let doc = Document::parse(dense_paragraph(size));
+    let rules = RuleSet::builtin();
+    let settings = Settings::default();
+    b.counter(divan::counter::BytesCount::new(doc.text().len()))
+        .bench(|| lint(divan::black_box(&doc), rules, &settings));
+}

@@ -23,6 +23,76 @@ struct Labelled {
     category: Option<String>,
     #[serde(default)]
     lang: Option<String>,
+    /// The source document (the real corpus is split by it).
+    #[serde(default)]
+    doc: Option<String>,
+    /// A note; one that starts with `BORDERLINE` marks a judgement call.
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// Which part of a corpus split by document to measure.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SplitArg {
+    /// Every document not in the split file (tune on it).
+    Dev,
+    /// The documents in the split file (measure once; misses not listed).
+    Test,
+    /// Everything.
+    #[default]
+    All,
+}
+
+/// The frozen test split: the documents whose clauses belong to it.
+#[derive(Deserialize, Debug, Default)]
+pub struct Split {
+    pub test_docs: Vec<String>,
+}
+
+impl Split {
+    pub fn read(path: &Path) -> Result<Split, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// What part of a corpus to measure.
+#[derive(Debug, Default)]
+pub struct Selection {
+    pub split: Option<(SplitArg, Split)>,
+}
+
+impl Selection {
+    /// Whether an item (by its `doc`) is in the selection; `None` when the
+    /// selection needs a `doc` and the item has none.
+    fn keeps(&self, doc: Option<&str>) -> Option<bool> {
+        match &self.split {
+            None | Some((SplitArg::All, _)) => Some(true),
+            Some((which, split)) => {
+                let in_test = split.test_docs.iter().any(|d| Some(d.as_str()) == doc);
+                doc?;
+                Some(in_test == (*which == SplitArg::Test))
+            }
+        }
+    }
+
+    fn hides_misses(&self) -> bool {
+        matches!(self.split, Some((SplitArg::Test, _)))
+    }
+}
+
+/// The default split file: tests/corpus/real-split.toml in the working
+/// directory or in the repository the binary was built from.
+fn default_split_file() -> Option<std::path::PathBuf> {
+    let rel = Path::new("tests/corpus/real-split.toml");
+    if rel.is_file() {
+        return Some(rel.to_path_buf());
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join(rel))
+        .find(|p| p.is_file())
 }
 
 #[derive(Serialize, Default, Clone, Copy, Debug, PartialEq)]
@@ -72,6 +142,12 @@ pub struct Miss {
 pub struct Evaluation {
     pub overall: Counts,
     pub by_language: BTreeMap<String, Counts>,
+    /// Per language, without the items whose note starts with `BORDERLINE`.
+    pub by_language_clear: BTreeMap<String, Counts>,
+    /// How many items are BORDERLINE.
+    pub borderline: usize,
+    /// The Chinese items written in traditional characters, on their own.
+    pub traditional: Counts,
     /// Per rule: a hit is a clause labelled with the rule's code that gets a finding with that code.
     pub by_rule: BTreeMap<String, Counts>,
     pub misses: Vec<Miss>,
@@ -80,6 +156,11 @@ pub struct Evaluation {
 
 /// Evaluates the built-in rules on labelled lines.
 pub fn evaluate(reader: impl BufRead) -> Evaluation {
+    evaluate_selected(reader, &Selection::default())
+}
+
+/// Evaluates the built-in rules on the selected labelled lines.
+pub fn evaluate_selected(reader: impl BufRead, selection: &Selection) -> Evaluation {
     let rules = RuleSet::builtin();
     let settings = Settings::default();
     let mut errors = Vec::new();
@@ -88,7 +169,14 @@ pub fn evaluate(reader: impl BufRead) -> Evaluation {
         match line {
             Ok(l) if l.trim().is_empty() => {}
             Ok(l) => match serde_json::from_str::<Labelled>(&l) {
-                Ok(item) => items.push(item),
+                Ok(item) => match selection.keeps(item.doc.as_deref()) {
+                    Some(true) => items.push(item),
+                    Some(false) => {}
+                    None => errors.push(format!(
+                        "line {}: no `doc` field, so the item is in no split",
+                        i + 1
+                    )),
+                },
                 Err(e) => errors.push(format!("line {}: {e}", i + 1)),
             },
             Err(e) => errors.push(format!("line {}: {e}", i + 1)),
@@ -113,6 +201,9 @@ pub fn evaluate(reader: impl BufRead) -> Evaluation {
         .collect();
     let mut overall = Counts::default();
     let mut by_language: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut by_language_clear: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut borderline = 0;
+    let mut traditional = Counts::default();
     let mut by_rule: BTreeMap<String, Counts> = BTreeMap::new();
     let mut misses = Vec::new();
     for rule in &rules.rules {
@@ -121,7 +212,23 @@ pub fn evaluate(reader: impl BufRead) -> Evaluation {
     for (item, (lang, codes)) in items.iter().zip(results) {
         let flagged = !codes.is_empty();
         let c = by_language.entry(lang.code().to_string()).or_default();
-        for counts in [&mut overall, c] {
+        let is_borderline = item
+            .note
+            .as_deref()
+            .is_some_and(|n| n.trim_start().starts_with("BORDERLINE"));
+        borderline += usize::from(is_borderline);
+        let clear = by_language_clear
+            .entry(lang.code().to_string())
+            .or_default();
+        let mut scratch = Counts::default();
+        let clear = if is_borderline { &mut scratch } else { clear };
+        let mut scratch2 = Counts::default();
+        let hant = if lang == Lang::Zh && comity_rules::script::is_traditional(&item.text) {
+            &mut traditional
+        } else {
+            &mut scratch2
+        };
+        for counts in [&mut overall, c, clear, hant] {
             match (item.flag, flagged) {
                 (true, true) => counts.tp += 1,
                 (false, true) => counts.fp += 1,
@@ -143,7 +250,7 @@ pub fn evaluate(reader: impl BufRead) -> Evaluation {
                 (false, false) => counts.tn += 1,
             }
         }
-        if item.flag != flagged {
+        if item.flag != flagged && !selection.hides_misses() {
             misses.push(Miss {
                 id: item.id.clone(),
                 lang,
@@ -157,13 +264,46 @@ pub fn evaluate(reader: impl BufRead) -> Evaluation {
     Evaluation {
         overall,
         by_language,
+        by_language_clear,
+        borderline,
+        traditional,
         by_rule,
         misses,
         errors,
     }
 }
 
-pub fn run(path: &Path, format: OutlineFormat) -> ExitCode {
+pub fn run(
+    path: &Path,
+    format: OutlineFormat,
+    split: SplitArg,
+    split_file: Option<&Path>,
+) -> ExitCode {
+    let split_path = match (split, split_file) {
+        (_, Some(p)) => Some(p.to_path_buf()),
+        (SplitArg::All, None) => None,
+        (_, None) => match default_split_file() {
+            Some(p) => Some(p),
+            None => {
+                eprintln!(
+                    "error: --split needs a split file: tests/corpus/real-split.toml not found (give --split-file)"
+                );
+                return ExitCode::from(EXIT_ERROR);
+            }
+        },
+    };
+    let selection = match split_path {
+        None => Selection::default(),
+        Some(p) => match Split::read(&p) {
+            Ok(s) => Selection {
+                split: Some((split, s)),
+            },
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_ERROR);
+            }
+        },
+    };
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
@@ -171,7 +311,7 @@ pub fn run(path: &Path, format: OutlineFormat) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let eval = evaluate(std::io::BufReader::new(file));
+    let eval = evaluate_selected(std::io::BufReader::new(file), &selection);
     let r = emit(|out| match format {
         OutlineFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &eval).map_err(std::io::Error::other)?;
@@ -214,6 +354,16 @@ fn write_text(out: &mut dyn Write, e: &Evaluation) -> std::io::Result<()> {
     row(out, "overall", &e.overall)?;
     for (lang, c) in &e.by_language {
         row(out, lang, c)?;
+    }
+    let t = &e.traditional;
+    if t.tp + t.fp + t.fn_ + t.tn > 0 {
+        row(out, "zh-Hant", t)?;
+    }
+    if e.borderline > 0 {
+        writeln!(out, "without the {} BORDERLINE items:", e.borderline)?;
+        for (lang, c) in &e.by_language_clear {
+            row(out, lang, c)?;
+        }
     }
     writeln!(out)?;
     for (code, c) in &e.by_rule {

@@ -15,6 +15,7 @@ mod rules_test;
 pub mod sarif;
 mod sink;
 mod stream;
+mod trace;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -81,6 +82,25 @@ pub enum Command {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = OutlineFormat::Text)]
         format: OutlineFormat,
+        /// Which part of a corpus split by document (`doc`) to measure: the
+        /// test split is the documents listed in the split file, dev the rest.
+        /// The misses of the test split are never listed.
+        #[arg(long, value_enum, default_value_t = eval::SplitArg::All)]
+        split: eval::SplitArg,
+        /// The split file (`test_docs = [...]`); by default
+        /// tests/corpus/real-split.toml when the corpus has `doc` fields.
+        #[arg(long)]
+        split_file: Option<PathBuf>,
+    },
+    /// Show, sentence by sentence, what the engine found, which rule
+    /// matched or why none did, and what downgraded or removed a finding.
+    Trace {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = OutlineFormat::Text)]
+        format: OutlineFormat,
+        /// Also list sentences with no trigger word.
+        #[arg(long)]
+        all: bool,
     },
     /// Run the language server on standard input and output.
     Lsp,
@@ -159,7 +179,13 @@ pub fn run(command: Command) -> ExitCode {
         } => rules_test::run(&dir),
         Command::Rules { anchors: true, .. } => explain::anchors(),
         Command::Rules { format, .. } => explain::rules(format),
-        Command::Eval { file, format } => eval::run(&file, format),
+        Command::Eval {
+            file,
+            format,
+            split,
+            split_file,
+        } => eval::run(&file, format, split, split_file.as_deref()),
+        Command::Trace { file, format, all } => trace::run(&file, format, all),
         Command::Schema { which } => schema(which),
         Command::Lsp => {
             eprintln!("error: the language server is started by the `comity` binary");

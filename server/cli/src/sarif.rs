@@ -211,8 +211,7 @@ fn utf16_line_col(lines: &LineIndex, text: &str, offset: usize) -> (usize, usize
         offset -= 1;
     }
     let line = lines.line_of(offset);
-    let start = lines.line_start(line).min(offset);
-    let column = text[start..offset].encode_utf16().count();
+    let column = lines.column(text, line, offset, comity_text::lines::ColumnUnit::Utf16);
     (line + 1, column + 1)
 }
 

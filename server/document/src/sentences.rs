@@ -59,7 +59,10 @@ pub fn split(text: &str, span: Span) -> Vec<Span> {
                     let word_start = s[..i]
                         .char_indices()
                         .rev()
-                        .find(|(_, ch)| ch.is_whitespace() || *ch == '(')
+                        .find(|(_, ch)| {
+                            // A Latin word glued to Chinese ("遵守U.S. Export") starts after it.
+                            ch.is_whitespace() || *ch == '(' || super::lang::is_cjk(*ch)
+                        })
                         .map(|(p, ch)| p + ch.len_utf8())
                         .unwrap_or(0);
                     let word = &s[word_start..i];

@@ -51,6 +51,17 @@ pub struct Ids {
     pub tainted_term: GroupId,
     pub unresolved_term: GroupId,
     pub un_only: GroupId,
+    pub eccn: GroupId,
+    pub non_us_regime: GroupId,
+    pub back_ref: GroupId,
+    pub description: GroupId,
+    pub end_use: GroupId,
+    pub news: GroupId,
+    pub designation: GroupId,
+    pub us_code: GroupId,
+    pub covered: GroupId,
+    pub chinese_ref: GroupId,
+    pub list_word: GroupId,
 }
 
 impl Ids {
@@ -98,6 +109,17 @@ impl Ids {
             tainted_term: l.id("tainted_term"),
             unresolved_term: l.id("unresolved_term"),
             un_only: l.id("un_only"),
+            eccn: l.id("eccn"),
+            non_us_regime: l.id("non_us_regime"),
+            back_ref: l.id("back_ref"),
+            description: l.id("description"),
+            end_use: l.id("end_use"),
+            news: l.id("news"),
+            designation: l.id("designation"),
+            us_code: l.id("us_code"),
+            covered: l.id("covered"),
+            chinese_ref: l.id("chinese_ref"),
+            list_word: l.id("list_word"),
         }
     }
 
@@ -364,6 +386,17 @@ impl Analysis {
                     .take_while(|o| o.start + st_longest >= h.span.start)
                     .any(|o| *o != h.span && o.covers(&h.span))
             };
+            // Part of a longer name found by another group ("Sanctions and
+            // Anti-Money Laundering Act 2018", a regime's own title).
+            let covered_by_longer = covered_by_longer
+                || slice_in(
+                    &triggers,
+                    Span::new(h.span.start.saturating_sub(80), h.span.start + 1),
+                )
+                .iter()
+                .any(|o| {
+                    o.group != ids.sanctions_term && o.span != h.span && o.span.covers(&h.span)
+                });
             let inside_defined = any_overlapping(&occ_spans, occ_longest, h.span);
             let word = h.span.text(text);
             let singular = word.strip_suffix('s').unwrap_or(word);
@@ -375,6 +408,37 @@ impl Analysis {
                 unresolved.push(h.span);
             }
         }
+        // A term defined without quote marks ("Sanctioned Entity means …")
+        // is read from its definition: one that names no US measure keeps
+        // every use of the word from counting as one.
+        let mut not_us: Vec<&str> = Vec::new();
+        for s in &unresolved {
+            if let Some(def) = bare_definition(text, *s) {
+                let names_us = slice_in(&triggers, def)
+                    .iter()
+                    .any(|h| ids.is_us_measure(h.group) || h.group == ids.us_generic);
+                if !names_us {
+                    not_us.push(s.text(text));
+                }
+            }
+        }
+        // An undefined Chinese "restricted party" term (受限制方) counts as a
+        // US measure only in a text that names the US somewhere; sanctions
+        // terms ("Sanctioned Person", 受制裁方) are read as US-inclusive, as
+        // lenders write them.
+        let mut names_us: Option<bool> = None;
+        unresolved.retain(|s| {
+            let word = s.text(text);
+            if not_us.contains(&word) {
+                return false;
+            }
+            // 受制裁方 reads like "Sanctioned Person"; 受限制方 ("restricted
+            // party") names no one's measure until the text names the US.
+            if word.is_ascii() || word.contains("制裁") {
+                return true;
+            }
+            *names_us.get_or_insert_with(|| text_names_us(text))
+        });
 
         let taint = match known_taint {
             Some(t) => t,
@@ -461,7 +525,14 @@ impl Analysis {
                 .iter()
                 .filter(|h| !t.term_span.overlaps(&h.span))
                 .collect();
-            taint[i] = direct_taint(ids, text, &hits, &rules.lexicon.regimes).or_else(|| {
+            let direct = direct_taint(ids, text, &hits, &rules.lexicon.regimes)
+                .or_else(|| authority_taint(ids, text, &t.term, &hits));
+            // An undefined sanctions word in a definition that names another
+            // jurisdiction's lists (SECO, the EU) is that jurisdiction's.
+            taint[i] = direct.or_else(|| {
+                if names_other_regime(rules, ids, text, t.definition_span) {
+                    return None;
+                }
                 starting_in(unresolved, t.definition_span, |s| s.start)
                     .iter()
                     .find(|s| t.definition_span.covers(s) && !t.term_span.overlaps(s))
@@ -590,12 +661,18 @@ impl Analysis {
             .map(|h| h.span)
             .collect();
         if !list_names.is_empty() {
+            // Sorted by start (the trigger hits are); only names starting
+            // at most the longest name's length before a word can cover it.
+            let longest_name = longest(list_names.iter());
             let context = hits.split_off(n_trigger);
-            hits.extend(
-                context
-                    .into_iter()
-                    .filter(|h| !list_names.iter().any(|l| l.covers(&h.span) && *l != h.span)),
-            );
+            hits.extend(context.into_iter().filter(|h| {
+                let i = list_names.partition_point(|l| l.start <= h.span.start);
+                !list_names[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|l| l.start + longest_name >= h.span.end)
+                    .any(|l| l.covers(&h.span) && *l != h.span)
+            }));
         }
         let mark = |g: GroupId, s: Span, first: &mut Vec<Option<Span>>| {
             if first[g].is_none_or(|f| s.start < f.start) {
@@ -609,8 +686,22 @@ impl Analysis {
         let mut nexus_spans: Vec<Span> = Vec::new();
         let mut regime: Option<String> = None;
         let mut list_chinese = false;
+        // The US Government as such (a customer, a grantor of "restricted
+        // rights") is a measure only where the sentence speaks of sanctions,
+        // export controls, lists or designations.
+        let measure_context = [ids.control_word, ids.designation, ids.us_list, ids.end_use]
+            .iter()
+            .any(|&g| first[g].is_some());
         for h in &hits {
-            if ids.is_us_measure(h.group) {
+            let bare_government = h
+                .regime
+                .is_some_and(|r| rules.lexicon.regimes[r as usize].id == "us-government")
+                && {
+                    let w =
+                        comity_rules::script::to_simplified(h.span.text(text)).to_ascii_lowercase();
+                    w.ends_with("government") || w.starts_with("government") || w == "美国政府"
+                };
+            if ids.is_us_measure(h.group) && (!bare_government || measure_context) {
                 nexus_spans.push(h.span);
                 regime.get_or_insert_with(|| h.span.text(text).to_string());
                 if h.group == ids.us_list {
@@ -623,23 +714,66 @@ impl Analysis {
                 }
             }
         }
+        // An export classification number (5D002, EAR99) places the item
+        // under the EAR; Section 889 and the UFLPA are US law.
+        for g in [ids.eccn, ids.sec889] {
+            if let Some(s) = first[g] {
+                nexus_spans.push(s);
+                regime.get_or_insert_with(|| s.text(text).to_string());
+            }
+        }
+        // A US Code citation ("10 U.S.C. 4875") with a country or a control
+        // word: a US statute restricting trade.
+        if let Some(s) = first[ids.us_code]
+            && [
+                ids.control_word,
+                ids.third_country,
+                ids.chinese_ref,
+                ids.covered,
+            ]
+            .iter()
+            .any(|&g| first[g].is_some())
+        {
+            nexus_spans.push(s);
+            regime.get_or_insert_with(|| s.text(text).to_string());
+        }
         // "U.S." close to an export-control or sanctions word.
         let generic: Vec<Span> = hits
             .iter()
             .filter(|h| h.group == ids.us_generic)
             .map(|h| h.span)
             .collect();
-        let control: Vec<Span> = hits
+        let mut control: Vec<Span> = hits
             .iter()
             .filter(|h| h.group == ids.control_word)
             .map(|h| h.span)
             .collect();
+        control.sort_by_key(|c| c.start);
+        let control_longest = longest(control.iter());
+        let mut generic_nexus: Vec<Span> = Vec::new();
         for g in &generic {
-            if let Some(c) = control.iter().find(|c| gap(g, c) <= 120) {
+            // The first control word (in text order) within 120 bytes.
+            let from = control.partition_point(|c| c.start + control_longest + 120 < g.start);
+            if let Some(c) = control[from..]
+                .iter()
+                .take_while(|c| c.start <= g.end + 120)
+                .find(|c| gap(g, c) <= 120)
+            {
                 let s = g.union(c);
                 nexus_spans.push(s);
+                generic_nexus.push(s);
                 regime.get_or_insert_with(|| s.text(text).to_string());
             }
+        }
+        // A list kept by a US authority or "the U.S. government" is a US list
+        // of designated persons, named or not.
+        if let Some(list) = first[ids.list_word]
+            && hits.iter().any(|h| {
+                (h.group == ids.us_authority || h.group == ids.us_generic)
+                    && gap(&h.span, &list) <= 120
+            })
+        {
+            mark(ids.us_list_any, list, &mut first);
         }
         let mut via_term: Option<TermId> = None;
         for (id, s) in starting_in(&self.tainted_uses, sentence, |(_, s)| s.start)
@@ -674,6 +808,13 @@ impl Analysis {
             nexus_spans.push(*s);
             mark(ids.us_list_any, *s, &mut first);
         }
+        let strong_nexus = hits
+            .iter()
+            .any(|h| h.group == ids.us_law || h.group == ids.us_authority)
+            || first[ids.eccn].is_some()
+            || first[ids.sec889].is_some()
+            || first[ids.tainted_term].is_some()
+            || !generic_nexus.is_empty();
         for s in &nexus_spans {
             mark(ids.us_nexus, *s, &mut first);
         }
@@ -718,6 +859,7 @@ impl Analysis {
             unresolved_only,
             defined_here,
             sentence,
+            strong_nexus,
         }
     }
 
@@ -770,7 +912,7 @@ fn qualified_by_other_regime(text: &str, span: Span) -> bool {
         .into_iter()
         .rev()
         .collect();
-    let before = before.trim_end();
+    let before = comity_rules::script::to_simplified(before.trim_end()).into_owned();
     [
         "联合国",
         "安理会",
@@ -805,6 +947,77 @@ fn looks_like_sanctions_term(term: &str) -> bool {
     ]
     .iter()
     .any(|k| t.contains(k))
+}
+
+/// Whether `span` names the export-control or sanctions law of a
+/// jurisdiction other than the US.
+fn names_other_regime(rules: &RuleSet, ids: &Ids, text: &str, span: Span) -> bool {
+    let mut hits = Vec::new();
+    rules.lexicon.scan_context(text, span, &mut hits);
+    hits.iter().any(|h| h.group == ids.non_us_regime)
+}
+
+/// A definition by an authority list that includes the US: "Sanctioning
+/// Authority" means the UN, the EU, the UK, the United States…; the term
+/// then carries the US measure into every clause that uses it.
+fn authority_taint(ids: &Ids, text: &str, term: &str, hits: &[&Hit]) -> Option<Taint> {
+    let t = term.to_lowercase();
+    let sanctions_like = looks_like_sanctions_term(term)
+        || ["authorit", "list", "regime", "机构", "当局", "清单", "名单"]
+            .iter()
+            .any(|k| t.contains(k));
+    if !sanctions_like {
+        return None;
+    }
+    let us = hits.iter().find(|h| h.group == ids.us_generic)?;
+    Some(Taint {
+        regime: us.span.text(text).to_string(),
+        lists: false,
+        chinese: false,
+        unresolved: false,
+    })
+}
+
+/// The definition a term at `span` makes without quote marks ("Sanctioned
+/// Entity means …", 受限制方是指…): the rest of its sentence.
+fn bare_definition(text: &str, span: Span) -> Option<Span> {
+    let after = &text[span.end..];
+    let rest = after.trim_start_matches(['"', '”', '’', '\'', ' ']);
+    let lead = [
+        "means",
+        "shall mean",
+        "has the meaning",
+        "refers to",
+        "是指",
+        "系指",
+        "指",
+    ];
+    let word = lead.iter().find(|w| rest.starts_with(*w))?;
+    let start = span.end + (after.len() - rest.len()) + word.len();
+    let tail = &text[start..];
+    let end = tail
+        .find(". ")
+        .or_else(|| tail.find(".\n"))
+        .or_else(|| tail.find('。'))
+        .or_else(|| tail.find("\n\n"))
+        .unwrap_or(tail.len().min(1000));
+    Some(Span::new(start, start + end))
+}
+
+/// Whether the text names the United States anywhere.
+fn text_names_us(text: &str) -> bool {
+    [
+        "美国",
+        "美國",
+        "U.S.",
+        "United States",
+        "OFAC",
+        "EAR",
+        "ITAR",
+        "USA",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
 }
 
 fn gap(a: &Span, b: &Span) -> usize {
@@ -864,7 +1077,7 @@ pub(crate) fn heading_groups(rules: &RuleSet, text: &str, span: Span) -> Vec<Gro
     rules.lexicon.scan_context(text, span, &mut hits);
     rules.lexicon.scan_triggers(text, span, &mut hits);
     let mut groups: Vec<GroupId> = hits.into_iter().map(|h| h.group).collect();
-    let h = span.text(text).to_lowercase();
+    let h = comity_rules::script::to_simplified(span.text(text)).to_lowercase();
     if ["recital", "background", "whereas", "鉴于", "背景", "序言"]
         .iter()
         .any(|k| h.contains(k))
@@ -892,11 +1105,31 @@ pub struct Signals {
     pub unresolved_only: bool,
     defined_here: Option<TermId>,
     pub sentence: Span,
+    /// The US measure is named as a US law, authority, classification or
+    /// defined term, not only by a list name other jurisdictions also use
+    /// ("Entity List", 实体名单) or an undefined sanctions term.
+    pub strong_nexus: bool,
 }
 
 impl Signals {
     pub fn has(&self, g: GroupId) -> bool {
         self.first[g].is_some()
+    }
+
+    /// Marks group `g` as found at `span` (words the sentence takes from
+    /// its context: a list's lead-in, a measure named earlier).
+    pub fn inherit(&mut self, g: GroupId, span: Span) {
+        if self.first[g].is_none() {
+            self.first[g] = Some(span);
+        }
+    }
+
+    /// Every group present in the sentence with its first match (for `comity trace`).
+    pub fn present(&self) -> impl Iterator<Item = (GroupId, Span)> + '_ {
+        self.first
+            .iter()
+            .enumerate()
+            .filter_map(|(g, s)| s.map(|s| (g, s)))
     }
 
     pub fn span_of(&self, g: GroupId) -> Option<Span> {
@@ -955,6 +1188,20 @@ impl Signals {
         }
         if self.has(i.dcs) {
             return Some("a statutory shipping-document legend");
+        }
+        if self.has(i.news) {
+            return Some(
+                "news, questions and answers or guidance: describes measures, binds no one",
+            );
+        }
+        if self.has(i.non_us_regime)
+            && (!self.has(i.us_nexus) || !self.strong_nexus)
+            && !self.has(i.us_generic)
+            && !self.has(i.po_target)
+        {
+            return Some(
+                "names only the export-control or sanctions law of a jurisdiction other than the US",
+            );
         }
         None
     }

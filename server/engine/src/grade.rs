@@ -749,6 +749,10 @@ pub fn collect_carve_outs(
         .chain(analysis.hits_of(ids.blocking_eu))
         .filter(|h| within.is_none_or(|w| w.covers(&h.span)))
         .collect();
+    // A block's sentences are split once, and carve-outs found by sentence,
+    // so that a long paragraph full of carve-outs costs one pass.
+    let mut split: Option<(usize, Vec<Span>)> = None;
+    let mut by_sentence: std::collections::HashMap<Span, usize> = Default::default();
     for h in hits {
         let Some(b) = doc.block_at(h.span.start) else {
             continue;
@@ -757,19 +761,22 @@ pub fn collect_carve_outs(
         if block.kind.is_quoted_material() {
             continue;
         }
-        let Some(sentence) = doc
-            .sentences(block.body.unwrap_or(block.span))
-            .into_iter()
-            .find(|s| s.covers(&h.span))
-        else {
+        if split.as_ref().is_none_or(|(sb, _)| *sb != b) {
+            split = Some((b, doc.sentences(block.body.unwrap_or(block.span))));
+        }
+        let sentences = &split.as_ref().expect("split above").1;
+        let i = sentences.partition_point(|s| s.end < h.span.end);
+        let Some(&sentence) = sentences.get(i).filter(|s| s.covers(&h.span)) else {
             continue;
         };
         let prc = h.group == ids.blocking_law;
-        if let Some(existing) = out.iter_mut().find(|c| c.sentence == sentence) {
+        if let Some(&k) = by_sentence.get(&sentence) {
+            let existing = &mut out[k];
             existing.prc |= prc;
             existing.eu |= !prc;
             continue;
         }
+        by_sentence.insert(sentence, out.len());
         let s = sentence.text(text);
         let (is_waiver, restrains) = classify_carve_out(s);
         let lang = if comity_text::has_cjk(s) {

@@ -11,10 +11,14 @@
 
 mod analysis;
 mod batch;
+pub(crate) mod context;
 mod grade;
+mod localise;
+pub(crate) mod overlap;
 mod settings;
 mod suggest;
 pub mod suppress;
+pub mod trace;
 
 use std::sync::Arc;
 
@@ -339,7 +343,7 @@ fn relint_scoped(
     } else {
         summary.context
     };
-    let region = summary.span.union(&context);
+    let region = context::widen_for_lists(doc, summary.span.union(&context));
     let analysis = Analysis::scoped(doc, rules, settings, Some(&[region]), &matcher, Some(known));
     if check_taint && analysis.taint != prev_taint {
         return None;
@@ -434,18 +438,31 @@ pub fn lint_block(
     out: &mut Vec<Finding>,
 ) {
     let block = &doc.blocks()[b];
-    if block.kind.is_quoted_material() || block.is_heading() {
+    if block.kind.is_quoted_material()
+        || (block.is_heading() && !context::heading_reads_as_paragraph(doc, b))
+    {
         return;
     }
     let unit = block.body.unwrap_or(block.span);
+    let lead_in = context::lead_in(doc, b);
+    let mut carry: Option<context::Carry> = None;
     for sentence in doc.sentences(unit) {
-        if !analysis.has_trigger_in(sentence) {
+        if !context::worth_reading(analysis, &carry, sentence) {
             continue;
         }
-        let signals = analysis.signals(doc, rules, b, sentence);
-        if let Some(f) = evaluate(doc, rules, settings, analysis, &signals, b, sentence) {
-            out.push(f);
+        let mut signals = analysis.signals(doc, rules, b, sentence);
+        match &carry {
+            Some(c) if c.apply(&mut signals) => {}
+            _ => carry = context::Carry::from(&signals).or(carry),
         }
+        if let Some(lead) = lead_in {
+            context::apply_lead_in(doc, rules, lead, &mut signals);
+        } else if context::bare_item(doc, b, sentence) {
+            signals.inherit(rules.lexicon.id("use_restriction"), sentence);
+        }
+        out.extend(evaluate(
+            doc, rules, settings, analysis, &signals, b, sentence,
+        ));
     }
 }
 
@@ -457,18 +474,18 @@ fn evaluate(
     signals: &Signals,
     block: usize,
     sentence: Span,
-) -> Option<Finding> {
+) -> Vec<Finding> {
     if !signals.nexus_candidate() {
-        return None;
+        return Vec::new();
     }
     if signals.suppressed_globally().is_some() {
-        return None;
+        return Vec::new();
     }
     if let Some(term) = signals.defined_here() {
         // A definition only matters once the term is used; a fragment (a
         // clause-library entry) is judged on its own.
         if !(analysis.term_used_operatively(term) || analysis.is_fragment()) {
-            return None;
+            return Vec::new();
         }
     }
     let text = doc.text();
@@ -477,6 +494,8 @@ fn evaluate(
         Lang::En if sentence.text(text).chars().any(|c| c.is_ascii_alphabetic()) => Lang::En,
         _ => settings.default_lang.unwrap_or(Lang::En),
     };
+    // Every rule that matches (its first matching alternative).
+    let mut found: Vec<(i32, Finding)> = Vec::new();
     for rule in &rules.rules {
         if !settings.rules.is_enabled(rule.code()) {
             continue;
@@ -491,19 +510,31 @@ fn evaluate(
         {
             continue;
         }
-        for (alt, detect) in rule.detect.iter().enumerate() {
-            let Some(matched) = signals.satisfies(detect) else {
-                continue;
-            };
-            let _ = alt;
-            let finding = grade::build_finding(
-                doc, rules, settings, analysis, signals, rule, detect, &matched, block, sentence,
-                lang,
-            );
-            return finding;
+        // The generic finding only when no type fits: not even built otherwise.
+        if rule.code() == overlap::GENERIC && !found.is_empty() {
+            continue;
+        }
+        let Some((detect, matched)) = rule
+            .detect
+            .iter()
+            .find_map(|d| signals.satisfies(d).map(|m| (d, m)))
+        else {
+            continue;
+        };
+        let finding = grade::build_finding(
+            doc, rules, settings, analysis, signals, rule, detect, &matched, block, sentence, lang,
+        );
+        match finding {
+            Some(f) => found.push((rule.file.priority, f)),
+            // Graded away (own-law wording): nothing on this sentence.
+            None if found.is_empty() => return Vec::new(),
+            None => {}
         }
     }
-    None
+    overlap::resolve(rules, lang, found)
+        .into_iter()
+        .map(|f| localise::in_script_of(sentence.text(text), f))
+        .collect()
 }
 
 /// Whether a block is the kind the engine reads for operative wording.

@@ -223,6 +223,8 @@ impl Lexicon {
                 Some(t) => (t.to_string(), true),
                 None => (raw.to_string(), false),
             };
+            // Matched on simplified text (see `script`): the words too.
+            let text = super::script::to_simplified(&text).into_owned();
             if text.trim().is_empty() {
                 return;
             }
@@ -425,7 +427,8 @@ impl Lexicon {
     /// Context-group matches (words and regexes) in `span` of `text`.
     pub fn scan_context(&self, text: &str, span: Span, out: &mut Vec<Hit>) {
         scan(&self.context, &self.masks, text, span, out);
-        let hay = &text[span.start..span.end];
+        let hay = super::script::to_simplified(&text[span.start..span.end]);
+        let hay = hay.as_ref();
         for i in self.regexes.candidates(hay) {
             let (group, re) = (self.regexes.groups[i], self.regexes.get(i));
             for m in re.find_iter(hay) {
@@ -662,13 +665,22 @@ fn scan_in_windows(
                 .iter()
                 .map(u8::to_ascii_lowercase),
         );
+        super::script::simplify_in_place(&mut hay);
         let mut take = |(start, end, entry): (usize, usize, usize)| {
             if !last && from + start >= to {
                 return;
             }
             let entry = &automaton.entries[entry];
             let (s, e) = (from + start, from + end);
-            if entry.case_sensitive && &text.as_bytes()[s..e] != entry.text.as_bytes() {
+            // Case-sensitive: the letters as written, the rest as normalised.
+            if entry.case_sensitive
+                && !entry
+                    .text
+                    .bytes()
+                    .zip(&text.as_bytes()[s..e])
+                    .zip(&hay[start..end])
+                    .all(|((w, &t), &n)| if w.is_ascii() { w == t } else { w == n })
+            {
                 return;
             }
             if entry.left_bound && text[..s].chars().next_back().is_some_and(is_word_char) {

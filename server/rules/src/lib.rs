@@ -5,6 +5,7 @@
 pub mod docs;
 pub mod lexicon;
 pub mod schema;
+pub mod script;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;

@@ -2,10 +2,32 @@
 
 /// The byte offset of every line start in a text. Lines end at `\n`, `\r\n`
 /// or a lone `\r`.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
     len: usize,
+    /// The last column counted, per unit (characters, UTF-16 code units):
+    /// `(line start, offset, count)`. Findings are located in text order,
+    /// so the next count on the same line goes on from here: a single line
+    /// of 10 MB with 200,000 findings costs one pass, not one per finding.
+    memo: std::sync::Mutex<[Option<(usize, usize, usize)>; 2]>,
+}
+
+impl Clone for LineIndex {
+    fn clone(&self) -> LineIndex {
+        LineIndex {
+            starts: self.starts.clone(),
+            len: self.len,
+            memo: Default::default(),
+        }
+    }
+}
+
+/// What a column counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnUnit {
+    Chars = 0,
+    Utf16 = 1,
 }
 
 impl LineIndex {
@@ -21,6 +43,7 @@ impl LineIndex {
         LineIndex {
             starts,
             len: text.len(),
+            memo: Default::default(),
         }
     }
 
@@ -49,6 +72,7 @@ impl LineIndex {
         self.starts.extend(fresh);
         self.starts.extend(tail);
         self.len = text.len();
+        *self.memo.get_mut().unwrap_or_else(|e| e.into_inner()) = Default::default();
     }
 
     /// The zero-based line containing `offset`.
@@ -69,9 +93,27 @@ impl LineIndex {
     /// One-based line and one-based column counted in characters.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.line_of(offset);
-        let start = self.starts[line];
-        let col = text[start..offset.min(text.len())].chars().count();
+        let col = self.column(text, line, offset.min(text.len()), ColumnUnit::Chars);
         (line + 1, col + 1)
+    }
+
+    /// The zero-based column of `offset` (a character boundary on zero-based
+    /// `line`), in `unit`s, counted on from the last column asked for when
+    /// that lies earlier on the same line.
+    pub fn column(&self, text: &str, line: usize, offset: usize, unit: ColumnUnit) -> usize {
+        let start = self.line_start(line).min(offset);
+        let count = |s: &str| match unit {
+            ColumnUnit::Chars => s.chars().count(),
+            ColumnUnit::Utf16 => s.encode_utf16().count(),
+        };
+        let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = &mut memo[unit as usize];
+        let col = match *slot {
+            Some((s, from, n)) if s == start && from <= offset => n + count(&text[from..offset]),
+            _ => count(&text[start..offset]),
+        };
+        *slot = Some((start, offset, col));
+        col
     }
 
     /// The text of a zero-based line, without its line break.
