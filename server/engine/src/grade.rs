@@ -320,13 +320,13 @@ pub fn build_finding(
 
 static RESTRICTS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)\b(?:not|no|never|nor|refus\w*|prohibit\w*|restrict\w*|ceas\w*|terminat\w*|suspend\w*|withh[oe]ld\w*|declin\w*|block\w*|freez\w*|froze\w*|avoid\w*|exclud\w*|reject\w*|stop\w*|bar|barred|forbid\w*)\b|不得|禁止|拒绝|停止|终止|中止|暂停|限制|不再|冻结|排除|不予|不与|避免",
+        r"(?i)\b(?:not|no|never|nor|refus[a-z]*|prohibit[a-z]*|restrict[a-z]*|ceas[a-z]*|terminat[a-z]*|suspend[a-z]*|withh[oe]ld[a-z]*|declin[a-z]*|block[a-z]*|freez[a-z]*|froze[a-z]*|avoid[a-z]*|exclud[a-z]*|reject[a-z]*|stop[a-z]*|bar|barred|forbid[a-z]*)\b|不得|禁止|拒绝|停止|终止|中止|暂停|限制|不再|冻结|排除|不予|不与|避免",
     )
     .unwrap()
 });
 static LICENCE_ROUTE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)\b(?:apply|applies|applying|application)\b[^;]{0,80}\blicen[cs]e\b[^;]{0,120}\b(?:pay|paid|perform|deliver)\w*\b[^;]{0,60}\b(?:once|after|upon|when|promptly after)\b[^;]{0,40}\b(?:licensed|granted|obtained|issued|authori[sz]ed)\b|申请[^。；]{0,30}许可[^。；]{0,60}(?:取得|获得|获批)[^。；]{0,15}(?:许可|批准)?(?:后|之后)[^。；]{0,15}(?:付款|支付|履行|交付)",
+        r"(?i)\b(?:apply|applies|applying|application)\b[^;]{0,80}\blicen[cs]e\b[^;]{0,120}\b(?:pay|paid|perform|deliver)[a-z]*\b[^;]{0,60}\b(?:once|after|upon|when|promptly after)\b[^;]{0,40}\b(?:licensed|granted|obtained|issued|authori[sz]ed)\b|申请[^。；]{0,30}许可[^。；]{0,60}(?:取得|获得|获批)[^。；]{0,15}(?:许可|批准)?(?:后|之后)[^。；]{0,15}(?:付款|支付|履行|交付)",
     )
     .unwrap()
 });
@@ -338,10 +338,34 @@ static PENDING_LICENCE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock:
 });
 static UFLPA_DETENTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)\b(?:UFLPA|Uyghur Forced Labor Prevention Act)\b[^;]{0,200}\b(?:detain\w*|detention|exclu\w+|seiz\w+)\b|\b(?:detain\w*|detention|exclu\w+|seiz\w+)\b[^;]{0,200}\b(?:UFLPA|Uyghur Forced Labor Prevention Act|Customs and Border Protection|CBP)\b|(?:扣留|扣押|暂扣)[^。；]*(?:UFLPA|维吾尔强迫劳动预防法|海关与边境保护局)|(?:UFLPA|维吾尔强迫劳动预防法|海关与边境保护局)[^。；]{0,40}(?:扣留|扣押|暂扣|拒绝入境)",
+        r"(?i)\b(?:UFLPA|Uyghur Forced Labor Prevention Act)\b[^;]{0,200}\b(?:detain[a-z]*|detention|exclu[a-z]+|seiz[a-z]+)\b|\b(?:detain[a-z]*|detention|exclu[a-z]+|seiz[a-z]+)\b[^;]{0,200}\b(?:UFLPA|Uyghur Forced Labor Prevention Act|Customs and Border Protection|CBP)\b|(?:扣留|扣押|暂扣)[^。；]*(?:UFLPA|维吾尔强迫劳动预防法|海关与边境保护局)|(?:UFLPA|维吾尔强迫劳动预防法|海关与边境保护局)[^。；]{0,40}(?:扣留|扣押|暂扣|拒绝入境)",
     )
     .unwrap()
 });
+
+/// Whether a sentence can match `LICENCE_ROUTE` or `PENDING_LICENCE`: both
+/// need "licence"/"license" or 许可.
+fn mentions_licence(sentence: &str) -> bool {
+    sentence.contains("许可") || contains_ascii_ci(sentence, b"licen")
+}
+
+/// Whether a sentence can match `UFLPA_DETENTION`: every branch names the
+/// UFLPA, the Uyghur act, US Customs (CBP) or their Chinese names.
+fn mentions_uflpa(sentence: &str) -> bool {
+    sentence.contains("UFLPA")
+        || sentence.contains("CBP")
+        || sentence.contains("维吾尔")
+        || sentence.contains("海关与边境保护局")
+        || contains_ascii_ci(sentence, b"uyghur")
+        || contains_ascii_ci(sentence, b"customs and border")
+}
+
+fn contains_ascii_ci(haystack: &str, needle: &[u8]) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
 
 /// The highest severity a finding can have given what the clause really
 /// does: a licence route is the recommended course; a pause only until a
@@ -353,21 +377,24 @@ fn severity_cap(
     prc_party: bool,
     designation: bool,
 ) -> Option<(Severity, &'static str, &'static str)> {
-    if LICENCE_ROUTE.is_match(sentence) {
+    // Cheap literal gates first: each pattern compiles on first use, and most
+    // drafts never need it.
+    let licence = mentions_licence(sentence);
+    if licence && LICENCE_ROUTE.is_match(sentence) {
         return Some((
             Severity::Info,
             "a licence route: the party applies for a licence and pays or performs once licensed, the course the Nanjing case shows to be lawful; it is not a refusal",
             "许可路径：一方申请许可并在取得许可后付款或履行，南京案表明该路径合法；并非拒绝履行",
         ));
     }
-    if code == "T04" && !designation && PENDING_LICENCE.is_match(sentence) {
+    if code == "T04" && !designation && licence && PENDING_LICENCE.is_match(sentence) {
         return Some((
             Severity::Warning,
             "a pause only until a licence is obtained, not a refusal because of a listing",
             "仅在取得许可前暂停履行，并非因列名而拒绝履行",
         ));
     }
-    if code == "T10" && UFLPA_DETENTION.is_match(sentence) {
+    if code == "T10" && mentions_uflpa(sentence) && UFLPA_DETENTION.is_match(sentence) {
         return Some((
             Severity::Warning,
             "an indemnity for goods detained or excluded by US Customs under the UFLPA allocates a US import risk; it does not act against a Chinese party because of its listing",
@@ -607,7 +634,7 @@ static WAIVER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 });
 static RESTRAINS_RIGHTS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)\b(?:may not|shall not|cannot|will not|must not)\b[^.;]{0,80}\b(?:terminat\w*|suspend\w*|withh[oe]ld\w*|refus\w*|set[- ]off|rescind\w*|declin\w*|exercis\w*|cancel\w*|accelerat\w*|invok\w*|rely)\b|\b(?:shall|does|will) not (?:apply|entitle|permit|allow|operate)\b|\bnot be entitled\b|\bshall not be (?:exercised|invoked|enforced)\b|\bunenforceable\b|\bshall be void\b|\bno right\b|\b(?:no|neither) (?:party|person|\w+) (?:may|shall)\b[^.;]{0,80}\b(?:terminat\w*|suspend\w*|withh[oe]ld\w*|refus\w*|set[- ]off|rescind\w*|declin\w*|exercis\w*|cancel\w*|accelerat\w*|invok\w*|rely)\b|不得[^。；]{0,30}(?:解除|终止|中止|暂停|拒绝|暂扣|扣留|扣减|抵销|行使|援引)|无权|不享有|不适用|不产生",
+        r"(?i)\b(?:may not|shall not|cannot|will not|must not)\b[^.;]{0,80}\b(?:terminat[a-z]*|suspend[a-z]*|withh[oe]ld[a-z]*|refus[a-z]*|set[- ]off|rescind[a-z]*|declin[a-z]*|exercis[a-z]*|cancel[a-z]*|accelerat[a-z]*|invok[a-z]*|rely)\b|\b(?:shall|does|will) not (?:apply|entitle|permit|allow|operate)\b|\bnot be entitled\b|\bshall not be (?:exercised|invoked|enforced)\b|\bunenforceable\b|\bshall be void\b|\bno right\b|\b(?:no|neither) (?:party|person|[a-z]+) (?:may|shall)\b[^.;]{0,80}\b(?:terminat[a-z]*|suspend[a-z]*|withh[oe]ld[a-z]*|refus[a-z]*|set[- ]off|rescind[a-z]*|declin[a-z]*|exercis[a-z]*|cancel[a-z]*|accelerat[a-z]*|invok[a-z]*|rely)\b|不得[^。；]{0,30}(?:解除|终止|中止|暂停|拒绝|暂扣|扣留|扣减|抵销|行使|援引)|无权|不享有|不适用|不产生",
     )
     .unwrap()
 });
