@@ -322,6 +322,10 @@ async function main() {
   // 7. Lint Workspace: the draft that is not open gets findings too.
   await runCommand('Comity: Lint Workspace');
   await openProblems();
+  // The Problems list is virtualised: with the English draft's findings
+  // above it, the Chinese draft's rows may not be rendered at all. Filtered
+  // to T13 (found only in the Chinese draft), its file row is on screen.
+  await setProblemsFilter('T13');
   const zhRow = await poll(
     async () => {
       const r = await problemRows();
@@ -329,7 +333,6 @@ async function main() {
     },
     { timeout: 60_000 },
   );
-  await setProblemsFilter('T13');
   const zhT13 = await poll(
     async () => {
       const r = await problemRows();
