@@ -6,8 +6,13 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::Regex;
+use aho_corasick::AhoCorasickKind;
+
+mod gates;
+mod matcher;
+
+use gates::{Regexes, build_regex};
+use matcher::{Automaton, Entries, Entry, SplitDfa, WordDfa, build, scan};
 
 use super::RuleError;
 use super::schema::{LexiconFile, ProhibitionOrdersFile, RegimeKind, RegimesFile};
@@ -51,24 +56,6 @@ pub const DERIVED_GROUPS: &[(&str, &str)] = &[
     ),
 ];
 
-#[derive(Debug, Clone)]
-struct Entry {
-    text: String,
-    case_sensitive: bool,
-    left_bound: bool,
-    right_bound: bool,
-    groups: Vec<GroupId>,
-    /// Index into `regimes` for entries that come from regimes.toml.
-    regime: Option<usize>,
-}
-
-/// Entries of one automaton, with an index to merge repeated words.
-#[derive(Default)]
-struct Entries {
-    list: Vec<Entry>,
-    index: HashMap<(String, bool, Option<usize>), usize>,
-}
-
 /// What a regime entry is, for the engine's grading.
 #[derive(Debug, Clone)]
 pub struct RegimeInfo {
@@ -88,82 +75,6 @@ pub struct Hit {
 }
 
 #[derive(Debug)]
-struct Automaton {
-    ac: Option<AhoCorasick>,
-    /// The same words as DFAs, once [`Lexicon::build_dfa`] has run: about
-    /// twice as fast to run, but they take milliseconds to build, so only a
-    /// long batch builds them, in the background.
-    dfa: std::sync::OnceLock<SplitDfa>,
-    entries: Vec<Entry>,
-}
-
-/// A word list as two DFAs: the ASCII words, and the others (Chinese,
-/// mostly). Apart, each has few byte classes; together every ASCII letter
-/// and every UTF-8 byte of the Chinese words is a class of its own, and the
-/// tables multiply: the trigger words take 0.9 + 1.0 MB apart, 5.4 MB
-/// together, and build in 60 % of the time. A text with no byte above
-/// 0x7F is scanned with the first alone.
-#[derive(Debug)]
-struct SplitDfa {
-    ascii: Option<WordDfa>,
-    other: Option<WordDfa>,
-}
-
-#[derive(Debug)]
-struct WordDfa {
-    dfa: AhoCorasick,
-    /// The entry of each of the DFA's patterns.
-    entry: Vec<u32>,
-}
-
-impl WordDfa {
-    /// The DFA of the ASCII words of `entries`, or of the others; None if
-    /// there are no such words.
-    fn build(entries: &[Entry], ascii: bool) -> Result<Option<WordDfa>, aho_corasick::BuildError> {
-        let entry: Vec<u32> = (0..entries.len() as u32)
-            .filter(|&i| entries[i as usize].text.is_ascii() == ascii)
-            .collect();
-        if entry.is_empty() {
-            return Ok(None);
-        }
-        let words = entry.iter().map(|&i| &entries[i as usize]);
-        let dfa = words_automaton(words, AhoCorasickKind::DFA)?;
-        Ok(Some(WordDfa { dfa, entry }))
-    }
-
-    /// The matches in `hay`, as (start, end, entry), in the order the
-    /// automaton reports them: by end, and at one end the longer first.
-    fn matches<'h>(&'h self, hay: &'h [u8]) -> impl Iterator<Item = (usize, usize, usize)> + 'h {
-        self.dfa.find_overlapping_iter(hay).map(|m| {
-            (
-                m.start(),
-                m.end(),
-                self.entry[m.pattern().as_usize()] as usize,
-            )
-        })
-    }
-}
-
-/// Merges two lists of matches, each in automaton order (by end, and at
-/// one end the longer first), into the order one automaton of all their
-/// words would report them in.
-fn merge_matches(
-    a: impl Iterator<Item = (usize, usize, usize)>,
-    b: &[(usize, usize, usize)],
-    mut f: impl FnMut((usize, usize, usize)),
-) {
-    let key = |m: &(usize, usize, usize)| (m.1, m.0);
-    let mut b = b.iter().copied().peekable();
-    for m in a {
-        while let Some(o) = b.next_if(|o| key(o) < key(&m)) {
-            f(o);
-        }
-        f(m);
-    }
-    b.for_each(f);
-}
-
-#[derive(Debug)]
 pub struct Lexicon {
     names: Vec<String>,
     descriptions: Vec<String>,
@@ -176,13 +87,6 @@ pub struct Lexicon {
     /// Whether [`Lexicon::build_dfa`] has been called: a rule set shared by
     /// several configurations builds its DFAs once.
     dfa_started: std::sync::atomic::AtomicBool,
-}
-
-/// Whether `c` continues a word for the whole-word test of English entries.
-/// CJK characters do not: Chinese text writes "列入SDN清单" or "被OFAC列名"
-/// with no space around the Latin acronym.
-fn is_word_char(c: char) -> bool {
-    (c.is_alphanumeric() && !comity_text::is_cjk(c)) || c == '_'
 }
 
 impl Lexicon {
@@ -455,289 +359,13 @@ impl Lexicon {
     }
 }
 
-/// The lexicon's regular expressions, each compiled on first use.
-///
-/// Compiling all of them costs more than linting a one-page draft, and most
-/// sentences can match only a few: each regex has a gate, the literals any
-/// match must start (or end) with, found from its syntax. A regex runs, and
-/// is compiled, only on text that contains one of its gate literals.
-#[derive(Debug, Default)]
-struct Regexes {
-    groups: Vec<GroupId>,
-    patterns: Vec<String>,
-    compiled: Vec<std::sync::OnceLock<Regex>>,
-    /// Gate literals (matched ignoring ASCII case) and the regexes each opens.
-    gate: Option<AhoCorasick>,
-    gate_opens: Vec<Vec<usize>>,
-    /// Regexes without a gate: they run on every text.
-    ungated: Vec<usize>,
-}
-
-fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
-    regex::RegexBuilder::new(pattern)
-        .case_insensitive(true)
-        .size_limit(1 << 20)
-        .build()
-}
-
-/// The literals every match of `pattern` starts with, or else ends with;
-/// `None` when there is no such finite set.
-fn gate_literals(pattern: &str) -> Result<Option<Vec<Vec<u8>>>, String> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    // Parsed case-sensitively: the gate is matched ignoring ASCII case,
-    // which covers every case variant of a literal except the two non-ASCII
-    // letters that fold into ASCII (handled in `candidates`).
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(pattern)
-        .map_err(|e| e.to_string())?;
-    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
-        let seq = Extractor::new().kind(kind).extract(&hir);
-        if let Some(lits) = seq.literals()
-            && !lits.is_empty()
-            && lits
-                .iter()
-                .all(|l| !l.as_bytes().is_empty() && folds_as_ascii(l.as_bytes()))
-        {
-            return Ok(Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect()));
-        }
-    }
-    Ok(None)
-}
-
-/// Whether matching `literal` ignoring ASCII case finds every case variant
-/// of it: its non-ASCII characters (Chinese, curly quotes) have no case.
-fn folds_as_ascii(literal: &[u8]) -> bool {
-    literal.is_ascii()
-        || std::str::from_utf8(literal).is_ok_and(|s| {
-            s.chars()
-                .filter(|c| !c.is_ascii())
-                .all(|c| !c.is_lowercase() && !c.is_uppercase() && c.to_lowercase().eq([c]))
-        })
-}
-
-impl Regexes {
-    fn new(patterns: &[(GroupId, &str, &str)], file: &str) -> Result<Regexes, RuleError> {
-        let mut out = Regexes::default();
-        let mut literals: Vec<Vec<u8>> = Vec::new();
-        // Literals already gated, lower-cased (the gate ignores ASCII case).
-        let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
-        for (i, &(id, name, pattern)) in patterns.iter().enumerate() {
-            out.groups.push(id);
-            out.patterns.push(pattern.to_string());
-            out.compiled.push(std::sync::OnceLock::new());
-            let gate = gate_literals(pattern).map_err(|e| RuleError {
-                file: file.into(),
-                message: format!("group `{name}`: bad regex `{pattern}`: {e}"),
-            })?;
-            match gate {
-                None => out.ungated.push(i),
-                Some(lits) => {
-                    for l in lits {
-                        let k = *seen.entry(l.to_ascii_lowercase()).or_insert_with(|| {
-                            literals.push(l);
-                            out.gate_opens.push(Vec::new());
-                            literals.len() - 1
-                        });
-                        if !out.gate_opens[k].contains(&i) {
-                            out.gate_opens[k].push(i);
-                        }
-                    }
-                }
-            }
-        }
-        if !literals.is_empty() {
-            out.gate = Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(&literals)
-                    .map_err(|e| RuleError {
-                        file: file.into(),
-                        message: format!("cannot build the regex gate: {e}"),
-                    })?,
-            );
-        }
-        Ok(out)
-    }
-
-    /// The regexes that may match in `hay`, in the library's order.
-    fn candidates(&self, hay: &str) -> Vec<usize> {
-        // KELVIN SIGN and LATIN SMALL LETTER LONG S fold to `k` and `s`.
-        let folds = |c: &str| memchr::memmem::find(hay.as_bytes(), c.as_bytes()).is_some();
-        if folds("\u{212A}") || folds("\u{17F}") {
-            return (0..self.patterns.len()).collect();
-        }
-        let mut open = vec![false; self.patterns.len()];
-        for &i in &self.ungated {
-            open[i] = true;
-        }
-        if let Some(gate) = &self.gate {
-            for m in gate.find_overlapping_iter(hay) {
-                for &i in &self.gate_opens[m.pattern().as_usize()] {
-                    open[i] = true;
-                }
-            }
-        }
-        (0..open.len()).filter(|&i| open[i]).collect()
-    }
-
-    fn get(&self, i: usize) -> &Regex {
-        self.compiled[i].get_or_init(|| {
-            build_regex(&self.patterns[i])
-                .expect("the lexicon's regexes compile (checked by the test suite)")
-        })
-    }
-}
-
-/// Builds an automaton. `kind`: the trigger automaton reads whole texts
-/// and is worth a contiguous NFA; the context automaton reads only candidate
-/// sentences, where the cheaper-to-build noncontiguous NFA is as good for
-/// one page. A long batch builds both as DFAs in the background (see
-/// [`SplitDfa`]): there the context scans of all its sentences cost five
-/// times what the DFA costs to build (2000 files: 200 M instructions with
-/// the NFA, 34 M with the DFA, 83 M to build it as one DFA).
-fn words_automaton<'a>(
-    entries: impl IntoIterator<Item = &'a Entry>,
-    kind: AhoCorasickKind,
-) -> Result<AhoCorasick, aho_corasick::BuildError> {
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(kind))
-        .build(entries.into_iter().map(|e| e.text.to_ascii_lowercase()))
-}
-
-fn build(entries: Vec<Entry>, kind: AhoCorasickKind) -> Result<Automaton, RuleError> {
-    if entries.is_empty() {
-        return Ok(Automaton {
-            ac: None,
-            dfa: std::sync::OnceLock::new(),
-            entries,
-        });
-    }
-    // Lower-cased words over lower-cased text find what `ascii_case_insensitive`
-    // would, at the same offsets, and the automaton builds twice as fast.
-    let ac = words_automaton(&entries, kind).map_err(|e| RuleError {
-        file: "clauses/lexicon.toml".into(),
-        message: format!("cannot build the word automaton: {e}"),
-    })?;
-    Ok(Automaton {
-        ac: Some(ac),
-        dfa: std::sync::OnceLock::new(),
-        entries,
-    })
-}
-
-/// Long spans are lower-cased for the automaton a window at a time, so that
-/// scanning a whole document needs no lower-cased copy of it.
-const SCAN_WINDOW: usize = 64 << 10;
-
-fn scan(automaton: &Automaton, masks: &[bool], text: &str, span: Span, out: &mut Vec<Hit>) {
-    scan_in_windows(automaton, masks, text, span, out, SCAN_WINDOW);
-}
-
-/// [`scan`] with windows of `window` bytes. Each window is scanned with the
-/// longest word's length past its end, and keeps the matches that start in
-/// it: every match is found once, in the window it starts in. Matches come
-/// in the automaton's order within a window (by end), window after window.
-fn scan_in_windows(
-    automaton: &Automaton,
-    masks: &[bool],
-    text: &str,
-    span: Span,
-    out: &mut Vec<Hit>,
-    window: usize,
-) {
-    let Some(ac) = automaton.ac.as_ref() else {
-        return;
-    };
-    let start_len = out.len();
-    let mut mask_spans: Vec<Span> = Vec::new();
-    let mut hay = Vec::new();
-    let mut others = Vec::new();
-    let mut from = span.start;
-    loop {
-        let to = from.saturating_add(window).min(span.end);
-        let last = to == span.end;
-        let reach = to.saturating_add(ac.max_pattern_len()).min(span.end);
-        hay.clear();
-        hay.extend(
-            text.as_bytes()[from..reach]
-                .iter()
-                .map(u8::to_ascii_lowercase),
-        );
-        super::script::simplify_in_place(&mut hay);
-        let mut take = |(start, end, entry): (usize, usize, usize)| {
-            if !last && from + start >= to {
-                return;
-            }
-            let entry = &automaton.entries[entry];
-            let (s, e) = (from + start, from + end);
-            // Case-sensitive: the letters as written, the rest as normalised.
-            if entry.case_sensitive
-                && !entry
-                    .text
-                    .bytes()
-                    .zip(&text.as_bytes()[s..e])
-                    .zip(&hay[start..end])
-                    .all(|((w, &t), &n)| if w.is_ascii() { w == t } else { w == n })
-            {
-                return;
-            }
-            if entry.left_bound && text[..s].chars().next_back().is_some_and(is_word_char) {
-                return;
-            }
-            if entry.right_bound && text[e..].chars().next().is_some_and(is_word_char) {
-                return;
-            }
-            let hit_span = Span::new(s, e);
-            for &g in &entry.groups {
-                if masks[g] {
-                    mask_spans.push(hit_span);
-                }
-                out.push(Hit {
-                    group: g,
-                    span: hit_span,
-                    regime: entry.regime.map(|r| r as u32),
-                });
-            }
-        };
-        match automaton.dfa.get() {
-            None => ac
-                .find_overlapping_iter(&hay)
-                .for_each(|m| take((m.start(), m.end(), m.pattern().as_usize()))),
-            Some(split) => {
-                // The other words all have a byte above 0x7F.
-                others.clear();
-                if let Some(d) = split.other.as_ref().filter(|_| !hay.is_ascii()) {
-                    others.extend(d.matches(&hay));
-                }
-                let ascii = split.ascii.iter().flat_map(|d| d.matches(&hay));
-                merge_matches(ascii, &others, take);
-            }
-        }
-        if last {
-            break;
-        }
-        from = to;
-    }
-    if !mask_spans.is_empty() {
-        let mut i = start_len;
-        while i < out.len() {
-            let h = out[i];
-            if !masks[h.group] && mask_spans.iter().any(|m| m.covers(&h.span)) {
-                out.remove(i);
-            } else {
-                i += 1;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::matcher::scan_in_windows;
     use super::*;
     use crate::RuleSet;
     use proptest::prelude::*;
+    use regex::Regex;
 
     /// Every regex run on `hay`, without gates.
     fn all_regex_hits(lex: &Lexicon, hay: &str) -> Vec<(GroupId, usize, usize)> {
