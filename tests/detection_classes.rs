@@ -46,6 +46,19 @@ fn class1_status_without_a_verb() {
     fires("乙方及其控股股东均不在美国商务部公布的任何限制交易方名单之列。");
 }
 
+// Class 1 too: OFAC's own terms of art name the US measure without naming
+// OFAC ("blocked person", a "Specially Designated National" in the
+// singular), and "X is not a … person" is a status without a verb.
+#[test]
+fn class1_ofac_terms_of_art_and_is_not_a_person() {
+    let c = fires("The Lessee is not a Specially Designated National or a blocked person.");
+    assert!(c.contains(&"T03".to_string()), "{c:?}");
+    let c = fires("Neither the Charterer nor any of its shareholders is a blocked party.");
+    assert!(c.contains(&"T03".to_string()), "{c:?}");
+    // EU and UK law freeze funds of designated persons: no US measure.
+    silent("The Borrower is not a designated person whose funds are frozen under Council Regulation (EU) No 269/2014.");
+}
+
 // Class 2: US measures named generically or by instrument.
 #[test]
 fn class2_instruments_and_classifications() {
