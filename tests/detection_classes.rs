@@ -270,3 +270,12 @@ fn negative_us_government_as_a_customer() {
     // The same in traditional characters (the check reads the normalised words).
     silent("如貴機關屬美國政府，則本軟體之使用、披露及複製應遵循本授權條款之有限權利規定。");
 }
+
+// An authority's review (审查) described in a classification notice is not a
+// party's screening duty; a duty to check its customers still is.
+#[test]
+fn negative_an_authoritys_review_is_not_screening() {
+    silent("根据美国国务院的审查结论，本软件属于美国军品清单第十一类所列物项。");
+    let c = fires("经销商应审查其客户是否被列入美国实体清单。");
+    assert!(c.iter().any(|c| c == "T09"), "{c:?}");
+}
