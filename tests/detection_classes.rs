@@ -279,3 +279,16 @@ fn negative_an_authoritys_review_is_not_screening() {
     let c = fires("经销商应审查其客户是否被列入美国实体清单。");
     assert!(c.iter().any(|c| c == "T09"), "{c:?}");
 }
+
+// "U.S." in the name of a body outside trade controls (the SEC, the IRS, the
+// FDA) does not make a nearby "export control" a US measure; "U.S. export
+// control laws" in the same sentence still does.
+#[test]
+fn negative_us_bodies_outside_trade_controls() {
+    silent(
+        "You may not use the Platform for any activity that breaches applicable law, including export control laws and the rules issued by the U.S. Securities and Exchange Commission.",
+    );
+    fires(
+        "You shall comply with U.S. export control laws and with the rules issued by the U.S. Securities and Exchange Commission.",
+    );
+}
