@@ -292,3 +292,13 @@ fn negative_us_bodies_outside_trade_controls() {
         "You shall comply with U.S. export control laws and with the rules issued by the U.S. Securities and Exchange Commission.",
     );
 }
+
+// A refusal to pay because of US sanctions is a payment refusal (T05), in
+// whatever words Chinese drafting uses for it (拒绝付款, 停止向…支付).
+#[test]
+fn a_refusal_to_pay_is_a_payment_refusal() {
+    let c = fires("若甲方受到美国制裁，乙方有权拒绝付款。");
+    assert!(c.contains(&"T05".to_string()), "{c:?}");
+    let c = fires("如卖方被列入美国实体清单，买方可停止向卖方支付任何款项。");
+    assert!(c.contains(&"T05".to_string()), "{c:?}");
+}
