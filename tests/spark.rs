@@ -11,6 +11,9 @@
 //! Needs PySpark and Java: a missing one skips the Spark test, unless
 //! `COMITY_REQUIRE_EXTERNAL=1` (as in `.ci/run`, which installs both).
 
+#[path = "support/docx.rs"]
+mod docx_support;
+use docx_support::docx;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -204,27 +207,6 @@ fn library() -> String {
     out
 }
 
-fn docx(paragraphs: &[&str]) -> Vec<u8> {
-    let body: String = paragraphs
-        .iter()
-        .map(|p| format!(r#"<w:p><w:r><w:t xml:space="preserve">{p}</w:t></w:r></w:p>"#))
-        .collect();
-    let document = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-    );
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut buf);
-        zip.start_file(
-            "word/document.xml",
-            zip::write::SimpleFileOptions::default(),
-        )
-        .unwrap();
-        zip.write_all(document.as_bytes()).unwrap();
-        zip.finish().unwrap();
-    }
-    buf.into_inner()
-}
 
 /// The lines of a Spark output directory, part by part, in order.
 fn spark_output(dir: &Path) -> Vec<String> {

@@ -3,6 +3,9 @@
 //! with the Word paragraph of each finding. Bad base64 or a non-Word archive
 //! is an error line, and the lines after it are still answered.
 
+#[path = "support/docx.rs"]
+mod docx_support;
+use docx_support::docx;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -23,27 +26,6 @@ fn run_stream(input: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn docx(paragraphs: &[&str]) -> Vec<u8> {
-    let body: String = paragraphs
-        .iter()
-        .map(|p| format!(r#"<w:p><w:r><w:t xml:space="preserve">{p}</w:t></w:r></w:p>"#))
-        .collect();
-    let document = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-    );
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut buf);
-        zip.start_file(
-            "word/document.xml",
-            zip::write::SimpleFileOptions::default(),
-        )
-        .unwrap();
-        zip.write_all(document.as_bytes()).unwrap();
-        zip.finish().unwrap();
-    }
-    buf.into_inner()
-}
 
 /// Standard base64 with padding, written here so the test does not share
 /// code with the decoder it checks.
