@@ -56,7 +56,9 @@ fn class1_ofac_terms_of_art_and_is_not_a_person() {
     let c = fires("Neither the Charterer nor any of its shareholders is a blocked party.");
     assert!(c.contains(&"T03".to_string()), "{c:?}");
     // EU and UK law freeze funds of designated persons: no US measure.
-    silent("The Borrower is not a designated person whose funds are frozen under Council Regulation (EU) No 269/2014.");
+    silent(
+        "The Borrower is not a designated person whose funds are frozen under Council Regulation (EU) No 269/2014.",
+    );
 }
 
 // Class 2: US measures named generically or by instrument.

@@ -207,7 +207,6 @@ fn library() -> String {
     out
 }
 
-
 /// The lines of a Spark output directory, part by part, in order.
 fn spark_output(dir: &Path) -> Vec<String> {
     let mut parts: Vec<PathBuf> = std::fs::read_dir(dir)

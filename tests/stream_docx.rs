@@ -26,7 +26,6 @@ fn run_stream(input: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-
 /// Standard base64 with padding, written here so the test does not share
 /// code with the decoder it checks.
 fn base64(bytes: &[u8]) -> String {
