@@ -5,11 +5,12 @@
 //! A missing editor skips its test, unless `COMITY_REQUIRE_EXTERNAL=1`
 //! (as in `.ci/run`), which makes it a failure.
 
-use std::io::Read;
+#[path = "support/process.rs"]
+mod process;
+use process::run_with_timeout;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -37,45 +38,15 @@ fn available(program: &str) -> bool {
 
 /// Runs a command to completion or kills it after `TIMEOUT`; returns its exit
 /// status (None on timeout) and everything it wrote.
-fn run(mut cmd: Command) -> (Option<ExitStatus>, String) {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the editor starts");
-    // Read both pipes while waiting, so that a chatty editor cannot block.
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stdout.read_to_end(&mut s);
-        s
-    });
-    let err = thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stderr.read_to_end(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait().expect("waiting for the editor") {
-            Some(status) => break Some(status),
-            None if start.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            None => thread::sleep(Duration::from_millis(50)),
-        }
-    };
-    let mut output = String::from_utf8_lossy(&out.join().unwrap_or_default()).into_owned();
-    let stderr = String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned();
+fn run(cmd: Command) -> (Option<ExitStatus>, String) {
+    let ran = run_with_timeout(cmd, None, TIMEOUT);
+    let mut output = String::from_utf8_lossy(&ran.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&ran.stderr);
     if !stderr.trim().is_empty() {
         output.push_str("--- stderr ---\n");
         output.push_str(&stderr);
     }
-    (status, output)
+    (ran.status, output)
 }
 
 fn check(name: &str, status: Option<ExitStatus>, output: &str) {

@@ -13,12 +13,13 @@
 
 #[path = "support/docx.rs"]
 mod docx_support;
+#[path = "support/process.rs"]
+mod process;
 use docx_support::docx;
+use process::run_with_timeout;
 use std::collections::HashMap;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
-use std::thread;
 use std::time::{Duration, Instant};
 
 const TIMEOUT: Duration = Duration::from_secs(240);
@@ -63,45 +64,10 @@ fn tempdir(name: &str) -> PathBuf {
 
 /// Runs a command to completion (killed after `TIMEOUT`), feeding it
 /// `stdin`; returns its status (None on timeout), stdout and stderr.
-fn run(mut cmd: Command, stdin: Vec<u8>) -> (Option<ExitStatus>, Vec<u8>, String) {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the command starts");
-    let mut input = child.stdin.take().unwrap();
-    let feeder = thread::spawn(move || {
-        let _ = input.write_all(&stdin);
-    });
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stdout.read_to_end(&mut s);
-        s
-    });
-    let err = thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stderr.read_to_end(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait().expect("waiting for the command") {
-            Some(status) => break Some(status),
-            None if start.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            None => thread::sleep(Duration::from_millis(50)),
-        }
-    };
-    let _ = feeder.join();
-    let stdout = out.join().unwrap_or_default();
-    let stderr = String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned();
-    (status, stdout, stderr)
+fn run(cmd: Command, stdin: Vec<u8>) -> (Option<ExitStatus>, Vec<u8>, String) {
+    let ran = run_with_timeout(cmd, Some(stdin), TIMEOUT);
+    let stderr = String::from_utf8_lossy(&ran.stderr).into_owned();
+    (ran.status, ran.stdout, stderr)
 }
 
 /// A small deterministic generator (64-bit LCG), so the input is the same
