@@ -3,7 +3,10 @@
 //! updated by incremental edits equals one parsed from scratch.
 
 use comity_document::Document;
+#[path = "support/model.rs"]
+mod model_support;
 use comity_text::Span;
+use model_support::model;
 use proptest::prelude::*;
 
 fn check_spans(doc: &Document) {
@@ -48,22 +51,6 @@ fn check_spans(doc: &Document) {
     for s in doc.sentences(Span::new(0, text.len())) {
         assert!(ok(s));
     }
-}
-
-/// The observable model of a document, for comparing two of them.
-fn model(doc: &Document) -> String {
-    format!(
-        "{:#?}\n{:#?}\n{:?}\n{:#?}\n{:#?}\n{:#?}\n{:?}",
-        doc.blocks(),
-        doc.clauses(),
-        (0..doc.blocks().len())
-            .map(|b| doc.clause_of_block(b))
-            .collect::<Vec<_>>(),
-        doc.terms(),
-        doc.parties(),
-        doc.governing_law(),
-        doc.languages()
-    )
 }
 
 /// Pieces that exercise the grammar: markers, definitions, CJK, emoji, CRLF.

@@ -8,27 +8,14 @@
 use std::path::{Path, PathBuf};
 
 use comity_document::Document;
+#[path = "support/model.rs"]
+mod model_support;
 use comity_engine::{Settings, check_text, lint};
 use comity_rules::RuleSet;
+use model_support::model;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Everything the document model holds, printed.
-fn model(doc: &Document) -> String {
-    format!(
-        "{:#?}\n{:#?}\n{:?}\n{:#?}\n{:#?}\n{:#?}\n{:?}",
-        doc.blocks(),
-        doc.clauses(),
-        (0..doc.blocks().len())
-            .map(|b| doc.clause_of_block(b))
-            .collect::<Vec<_>>(),
-        doc.terms(),
-        doc.parties(),
-        doc.governing_law(),
-        doc.languages()
-    )
 }
 
 /// The differences between the two paths on one text, if any.
